@@ -1,0 +1,30 @@
+#pragma once
+// Byte encodings and hashes used across docket: base64 (standard and URL-safe), hex, SHA-256,
+// random bytes and constant-time comparison.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace docket {
+
+//! Standard base64 with padding.
+std::string base64_encode(std::string_view bytes);
+//! URL-safe base64 without padding (for ids, keys and cursors).
+std::string base64url_encode(std::string_view bytes);
+//! Decodes standard or URL-safe base64, padded or not, ignoring ASCII whitespace; nullopt if invalid.
+std::optional<std::string> base64_decode(std::string_view text);
+
+std::string hex_encode(std::string_view bytes);
+
+//! Raw 32-byte SHA-256 digest.
+std::string sha256(std::string_view bytes);
+
+//! Cryptographically strong random bytes (OpenSSL's generator); throws if it fails.
+std::string random_bytes(std::size_t n);
+
+//! Equality whose running time does not depend on where the inputs differ.
+bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
+
+} // namespace docket

@@ -1,0 +1,41 @@
+#pragma once
+// docket's own view of an HTTP exchange, so request handling is plain code that tests can call
+// without sockets and without Beast.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace docket::http {
+
+using header_list = std::vector<std::pair<std::string, std::string>>;
+
+struct request {
+    std::string method;  //!< upper case, e.g. "POST"
+    std::string target;  //!< path and query as sent
+    header_list headers; //!< names lower-cased
+    std::string body;
+    std::string remote;  //!< peer address, for logs
+
+    //! First header with this (lower-case) name.
+    std::optional<std::string_view> header(std::string_view lower_name) const;
+};
+
+struct reply {
+    unsigned status = 200;
+    std::string content_type = "application/json";
+    header_list headers; //!< extra headers, e.g. Retry-After
+    std::string body;
+    bool close = false; //!< close the connection after this reply
+};
+
+//! What to do once the headers of a request are in, before its body is read.
+struct header_decision {
+    std::optional<reply> reject;       //!< answer now without reading the body
+    std::uint64_t body_limit = 1 << 20; //!< otherwise read at most this many body bytes (else 413)
+};
+
+} // namespace docket::http

@@ -1,0 +1,112 @@
+// Encodings and hashes on plain strings; OpenSSL supplies SHA-256, randomness and memcmp.
+// Called by intake (base64 uploads), auth (key hashes) and store (ids, cursors).
+
+#include <docket/core/encoding.hpp>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <array>
+#include <stdexcept>
+
+namespace docket {
+namespace {
+
+constexpr std::string_view k_std_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::string_view k_url_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+std::string encode(std::string_view in, std::string_view alphabet, bool pad) {
+    std::string out;
+    out.reserve((in.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 3 <= in.size(); i += 3) {
+        const unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
+        out += alphabet[v >> 18 & 63];
+        out += alphabet[v >> 12 & 63];
+        out += alphabet[v >> 6 & 63];
+        out += alphabet[v & 63];
+    }
+    const std::size_t rest = in.size() - i;
+    if (rest > 0) {
+        unsigned v = (unsigned char)in[i] << 16;
+        if (rest == 2) v |= (unsigned char)in[i + 1] << 8;
+        out += alphabet[v >> 18 & 63];
+        out += alphabet[v >> 12 & 63];
+        if (rest == 2) out += alphabet[v >> 6 & 63];
+        if (pad) out.append(3 - rest, '=');
+    }
+    return out;
+}
+
+constexpr std::array<signed char, 256> make_decode_table() {
+    std::array<signed char, 256> t{};
+    for (auto& x : t) x = -1;
+    for (int i = 0; i < 64; ++i) {
+        t[(unsigned char)k_std_alphabet[i]] = (signed char)i;
+        t[(unsigned char)k_url_alphabet[i]] = (signed char)i;
+    }
+    return t;
+}
+constexpr auto k_decode = make_decode_table();
+
+} // namespace
+
+std::string base64_encode(std::string_view bytes) { return encode(bytes, k_std_alphabet, true); }
+std::string base64url_encode(std::string_view bytes) { return encode(bytes, k_url_alphabet, false); }
+
+std::optional<std::string> base64_decode(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() / 4 * 3 + 3);
+    unsigned acc = 0;
+    int bits = 0;
+    std::size_t padding = 0;
+    for (const char ch : text) {
+        if (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t') continue;
+        if (ch == '=') { ++padding; continue; }
+        if (padding > 0) return std::nullopt; // data after padding
+        const int v = k_decode[(unsigned char)ch];
+        if (v < 0) return std::nullopt;
+        acc = (acc << 6) | (unsigned)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out += (char)((acc >> bits) & 0xFF);
+        }
+    }
+    // A lone leftover sextet cannot encode a byte; more than two '=' is not base64.
+    if (bits >= 6 || padding > 2) return std::nullopt;
+    return out;
+}
+
+std::string hex_encode(std::string_view bytes) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (const unsigned char c : bytes) {
+        out += digits[c >> 4];
+        out += digits[c & 15];
+    }
+    return out;
+}
+
+std::string sha256(std::string_view bytes) {
+    std::string out(SHA256_DIGEST_LENGTH, '\0');
+    SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+           reinterpret_cast<unsigned char*>(out.data()));
+    return out;
+}
+
+std::string random_bytes(std::size_t n) {
+    std::string out(n, '\0');
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1)
+        throw std::runtime_error("RAND_bytes failed");
+    return out;
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+} // namespace docket

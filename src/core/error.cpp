@@ -1,0 +1,49 @@
+// The docket error category and the code names shown to clients; used by every layer.
+
+#include <docket/core/error.hpp>
+
+#include <stdexcept>
+
+namespace docket {
+namespace {
+
+struct category final : boost::system::error_category {
+    const char* name() const noexcept override { return "docket"; }
+    std::string message(int ev) const override { return std::string(code_name(static_cast<errc>(ev))); }
+};
+
+} // namespace
+
+const boost::system::error_category& docket_category() noexcept {
+    static const category c;
+    return c;
+}
+
+std::string_view code_name(errc e) noexcept {
+    switch (e) {
+    case errc::invalid_field: return "INVALID_FIELD";
+    case errc::invalid_json: return "INVALID_JSON";
+    case errc::invalid_multipart: return "INVALID_MULTIPART";
+    case errc::unauthorized: return "UNAUTHORIZED";
+    case errc::not_found: return "NOT_FOUND";
+    case errc::method_not_allowed: return "METHOD_NOT_ALLOWED";
+    case errc::conflict: return "CONFLICT";
+    case errc::idempotency_conflict: return "IDEMPOTENCY_CONFLICT";
+    case errc::idempotency_in_progress: return "IDEMPOTENCY_IN_PROGRESS";
+    case errc::payload_too_large: return "PAYLOAD_TOO_LARGE";
+    case errc::unsupported_media_type: return "UNSUPPORTED_MEDIA_TYPE";
+    case errc::queue_full: return "QUEUE_FULL";
+    case errc::gone: return "GONE";
+    case errc::not_ready: return "NOT_READY";
+    case errc::unsupported_yet: return "UNSUPPORTED_YET";
+    case errc::invalid_document: return "INVALID_DOCUMENT";
+    case errc::internal: return "INTERNAL";
+    }
+    return "INTERNAL";
+}
+
+void throw_exception_from_error(const error& e, const boost::source_location&) {
+    throw std::runtime_error(std::string(code_name(e.code)) + ": " + e.message);
+}
+
+} // namespace docket

@@ -1,0 +1,68 @@
+// Parsing and printing of durations and byte sizes; used by config and the README's option table.
+
+#include <docket/core/units.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+namespace docket {
+namespace {
+
+// Splits "123unit" into the number and the unit text; nullopt if there is no leading number.
+std::optional<std::pair<std::uint64_t, std::string>> split(std::string_view text) {
+    while (!text.empty() && std::isspace((unsigned char)text.front())) text.remove_prefix(1);
+    while (!text.empty() && std::isspace((unsigned char)text.back())) text.remove_suffix(1);
+    std::uint64_t n = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc{} || p == text.data()) return std::nullopt;
+    std::string unit(p, text.data() + text.size());
+    std::transform(unit.begin(), unit.end(), unit.begin(), [](unsigned char c) { return std::tolower(c); });
+    return std::pair{n, unit};
+}
+
+} // namespace
+
+std::optional<duration> parse_duration(std::string_view text) {
+    auto s = split(text);
+    if (!s) return std::nullopt;
+    const auto [n, unit] = *s;
+    using namespace std::chrono;
+    if (unit == "ms") return milliseconds(n);
+    if (unit.empty() || unit == "s") return duration_cast<milliseconds>(seconds(n));
+    if (unit == "m" || unit == "min") return duration_cast<milliseconds>(minutes(n));
+    if (unit == "h") return duration_cast<milliseconds>(hours(n));
+    if (unit == "d") return duration_cast<milliseconds>(hours(24 * n));
+    return std::nullopt;
+}
+
+std::optional<std::uint64_t> parse_size(std::string_view text) {
+    auto s = split(text);
+    if (!s) return std::nullopt;
+    const auto [n, unit] = *s;
+    if (unit.empty() || unit == "b") return n;
+    if (unit == "kib" || unit == "k") return n << 10;
+    if (unit == "mib" || unit == "m") return n << 20;
+    if (unit == "gib" || unit == "g") return n << 30;
+    if (unit == "kb") return n * 1000;
+    if (unit == "mb") return n * 1000 * 1000;
+    if (unit == "gb") return n * 1000 * 1000 * 1000;
+    return std::nullopt;
+}
+
+std::string format_duration(duration d) {
+    const auto ms = d.count();
+    struct unit { std::int64_t ms; const char* name; };
+    for (const unit u : {unit{86'400'000, "d"}, unit{3'600'000, "h"}, unit{60'000, "m"}, unit{1000, "s"}})
+        if (ms != 0 && ms % u.ms == 0) return std::to_string(ms / u.ms) + u.name;
+    return std::to_string(ms) + "ms";
+}
+
+std::string format_size(std::uint64_t bytes) {
+    struct unit { std::uint64_t size; const char* name; };
+    for (const unit u : {unit{1ull << 30, "GiB"}, unit{1ull << 20, "MiB"}, unit{1ull << 10, "KiB"}})
+        if (bytes != 0 && bytes % u.size == 0) return std::to_string(bytes / u.size) + u.name;
+    return std::to_string(bytes) + "B";
+}
+
+} // namespace docket

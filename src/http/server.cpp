@@ -1,0 +1,257 @@
+// Beast coroutine server: one coroutine per connection, a deadline on every read and write, and a
+// stop() that drains. Called by the serve command; requests go to an http::handler.
+
+#include <docket/http/server.hpp>
+#include <docket/core/log.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <atomic>
+#include <charconv>
+#include <mutex>
+#include <set>
+
+namespace docket::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+constexpr auto k_tuple = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+tcp::endpoint parse_listen(const std::string& listen) {
+    const auto colon = listen.rfind(':');
+    if (colon == std::string::npos) throw std::runtime_error("listen address needs a port: " + listen);
+    std::string host = listen.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    unsigned short port = 0;
+    const auto p = listen.substr(colon + 1);
+    auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
+    if (ec != std::errc{} || end != p.data() + p.size()) throw std::runtime_error("bad port in " + listen);
+    return {asio::ip::make_address(host.empty() ? "0.0.0.0" : host), port};
+}
+
+std::string endpoint_text(const tcp::endpoint& ep) {
+    const auto a = ep.address();
+    return (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(ep.port());
+}
+
+bhttp::response<bhttp::string_body> to_beast(reply&& r, unsigned version, bool keep_alive) {
+    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
+    res.set(bhttp::field::server, "docket/" DOCKET_VERSION);
+    if (!r.body.empty() || r.status >= 200) res.set(bhttp::field::content_type, r.content_type);
+    for (auto& [name, value] : r.headers) res.insert(name, value);
+    res.body() = std::move(r.body);
+    res.keep_alive(keep_alive && !r.close);
+    res.prepare_payload();
+    return res;
+}
+
+reply plain_error(unsigned status, std::string_view code, std::string_view message) {
+    reply r;
+    r.status = status;
+    r.body = std::string(R"({"error":{"code":")") + std::string(code) + R"(","message":")" + std::string(message) + "\"}}";
+    r.close = true;
+    return r;
+}
+
+} // namespace
+
+struct server::impl : std::enable_shared_from_this<impl> {
+    impl(asio::io_context& io, const config& c, handler& h) : io_(io), cfg_(c), handler_(h), acceptor_(io) {}
+
+    struct session_entry {
+        tcp::socket* socket;
+        bool busy = false;
+    };
+
+    asio::io_context& io_;
+    config cfg_;
+    handler& handler_;
+    tcp::acceptor acceptor_;
+    std::atomic<bool> stopping_{false};
+    mutable std::mutex mutex_;
+    std::set<std::shared_ptr<session_entry>> sessions_;
+
+    asio::awaitable<void> accept_loop() {
+        for (;;) {
+            auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), k_tuple);
+            if (ec) {
+                if (stopping_ || ec == asio::error::operation_aborted) co_return;
+                log::warn("accept: " + ec.message());
+                continue;
+            }
+            auto self = shared_from_this();
+            auto ex = socket.get_executor();
+            asio::co_spawn(ex, self->session(beast::tcp_stream(std::move(socket))), [](std::exception_ptr e) {
+                if (!e) return;
+                try { std::rethrow_exception(e); } catch (const std::exception& x) { log::error(std::string("session: ") + x.what()); }
+            });
+        }
+    }
+
+    void set_busy(const std::shared_ptr<session_entry>& s, bool busy) {
+        std::lock_guard lock(mutex_);
+        s->busy = busy;
+    }
+
+    asio::awaitable<bool> write_reply(beast::tcp_stream& stream, reply&& r, unsigned version, bool keep_alive) {
+        auto res = to_beast(std::move(r), version, keep_alive && !stopping_);
+        const bool keep = res.keep_alive();
+        stream.expires_after(cfg_.write_timeout);
+        auto [ec, n] = co_await bhttp::async_write(stream, res, k_tuple);
+        co_return !ec && keep;
+    }
+
+    asio::awaitable<void> session(beast::tcp_stream stream) {
+        auto entry = std::make_shared<session_entry>(session_entry{&stream.socket()});
+        bool over_limit;
+        {
+            std::lock_guard lock(mutex_);
+            over_limit = sessions_.size() >= cfg_.max_connections;
+            sessions_.insert(entry);
+        }
+        struct unregister {
+            impl* self;
+            std::shared_ptr<session_entry> e;
+            ~unregister() { std::lock_guard lock(self->mutex_); self->sessions_.erase(e); }
+        } guard{this, entry};
+
+        std::string remote;
+        {
+            boost::system::error_code ec;
+            auto ep = stream.socket().remote_endpoint(ec);
+            if (!ec) remote = endpoint_text(ep);
+        }
+        if (over_limit || stopping_) {
+            auto r = plain_error(503, "OVERLOADED", "too many connections");
+            r.headers.emplace_back("Retry-After", "1");
+            co_await write_reply(stream, std::move(r), 11, false);
+            boost::system::error_code ignored;
+            stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+            co_return;
+        }
+
+        beast::flat_buffer buffer;
+        for (;;) {
+            bhttp::request_parser<bhttp::string_body> parser;
+            parser.header_limit(static_cast<std::uint32_t>(cfg_.max_header_bytes));
+            stream.expires_after(cfg_.idle_timeout);
+            auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, k_tuple);
+            if (ec == bhttp::error::header_limit) {
+                co_await write_reply(stream, plain_error(431, "HEADERS_TOO_LARGE", "request headers too large"), 11, false);
+                break;
+            }
+            if (ec) break; // closed, idle timeout, garbage or stop(): nothing to answer
+            set_busy(entry, true);
+
+            auto& msg = parser.get();
+            request req;
+            req.method = std::string(msg.method_string());
+            req.target = std::string(msg.target());
+            req.remote = remote;
+            for (const auto& f : msg) {
+                std::string name(f.name_string());
+                for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                req.headers.emplace_back(std::move(name), std::string(f.value()));
+            }
+            const unsigned version = msg.version();
+            const bool keep_alive = msg.keep_alive();
+            const bool has_body = msg.chunked() || (parser.content_length() && *parser.content_length() > 0);
+
+            header_decision d = handler_.on_headers(req);
+            if (d.reject) {
+                // The body stays unread, so the connection cannot be reused.
+                if (has_body) d.reject->close = true;
+                if (!co_await write_reply(stream, std::move(*d.reject), version, keep_alive)) break;
+                set_busy(entry, false);
+                continue;
+            }
+            parser.body_limit(d.body_limit);
+            if (has_body && beast::iequals(msg[bhttp::field::expect], "100-continue")) {
+                bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, version};
+                stream.expires_after(cfg_.write_timeout);
+                auto [wec, wn] = co_await bhttp::async_write(stream, cont, k_tuple);
+                if (wec) break;
+            }
+            stream.expires_after(cfg_.read_timeout);
+            auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, k_tuple);
+            if (bec == bhttp::error::body_limit) {
+                co_await write_reply(stream, plain_error(413, "PAYLOAD_TOO_LARGE", "request body over the size limit"), version, false);
+                break;
+            }
+            if (bec) break;
+            req.body = std::move(parser.get().body());
+            stream.expires_never(); // the handler bounds its own waits
+
+            reply rep;
+            try {
+                rep = co_await handler_.on_request(std::move(req));
+            } catch (const std::exception& e) {
+                log::error(std::string("handler: ") + e.what());
+                rep = plain_error(500, "INTERNAL", "internal error");
+                rep.close = false;
+            }
+            if (!co_await write_reply(stream, std::move(rep), version, keep_alive)) break;
+            set_busy(entry, false);
+        }
+        boost::system::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+};
+
+server::server(asio::io_context& io, const config& cfg, handler& h) : impl_(std::make_shared<impl>(io, cfg, h)) {}
+server::~server() = default;
+
+std::string server::start() {
+    auto ep = parse_listen(impl_->cfg_.listen);
+    auto& acc = impl_->acceptor_;
+    acc.open(ep.protocol());
+    acc.set_option(asio::socket_base::reuse_address(true));
+    acc.bind(ep);
+    acc.listen(asio::socket_base::max_listen_connections);
+    asio::co_spawn(impl_->io_, impl_->accept_loop(), asio::detached);
+    return endpoint_text(acc.local_endpoint());
+}
+
+void server::stop() {
+    auto self = impl_;
+    self->stopping_ = true;
+    asio::post(self->io_, [self] {
+        boost::system::error_code ec;
+        self->acceptor_.close(ec);
+        std::lock_guard lock(self->mutex_);
+        // Idle connections are shut at once; busy ones close after writing their reply.
+        // A session runs on its socket's strand, so a still-registered entry seen from that strand
+        // has a live socket.
+        for (auto& s : self->sessions_)
+            asio::post(s->socket->get_executor(), [self, s] {
+                std::lock_guard lock(self->mutex_);
+                if (!self->sessions_.contains(s) || s->busy) return;
+                boost::system::error_code ignored;
+                s->socket->shutdown(tcp::socket::shutdown_both, ignored);
+                s->socket->cancel(ignored);
+            });
+    });
+}
+
+std::size_t server::connections() const {
+    std::lock_guard lock(impl_->mutex_);
+    return impl_->sessions_.size();
+}
+
+} // namespace docket::http

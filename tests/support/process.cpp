@@ -1,0 +1,152 @@
+// Child-process plumbing for end-to-end tests: fork/exec with pipes, bounded waits, kill -9.
+
+#include "process.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdexcept>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace docket::test {
+
+namespace fs = std::filesystem;
+using clock_type = std::chrono::steady_clock;
+
+temp_dir::temp_dir() {
+    std::string tmpl = (fs::temp_directory_path() / "docket-test-XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = tmpl;
+}
+
+temp_dir::~temp_dir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+}
+
+std::string docket_binary() { return DOCKET_BINARY; }
+
+namespace {
+
+[[noreturn]] void exec_child(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
+    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+}
+
+// Reads whatever is available on fd within the deadline; false at EOF.
+bool read_some(int fd, std::string& into, clock_type::time_point deadline) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now()).count();
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(std::max<long>(left, 0))) <= 0) return true;
+    char buf[4096];
+    const auto n = ::read(fd, buf, sizeof buf);
+    if (n <= 0) return false;
+    into.append(buf, static_cast<std::size_t>(n));
+    return true;
+}
+
+int decode_status(int status) {
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    return -1;
+}
+
+} // namespace
+
+run_result run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+               std::chrono::seconds timeout) {
+    int out[2], err[2];
+    if (pipe(out) != 0 || pipe(err) != 0) throw std::runtime_error("pipe failed");
+    const pid_t pid = fork();
+    if (pid == 0) {
+        dup2(out[1], 1);
+        dup2(err[1], 2);
+        close(out[0]); close(err[0]); close(out[1]); close(err[1]);
+        exec_child(argv, env);
+    }
+    close(out[1]);
+    close(err[1]);
+    run_result r;
+    const auto deadline = clock_type::now() + timeout;
+    bool out_open = true, err_open = true;
+    while ((out_open || err_open) && clock_type::now() < deadline) {
+        pollfd fds[2] = {{out_open ? out[0] : -1, POLLIN, 0}, {err_open ? err[0] : -1, POLLIN, 0}};
+        if (poll(fds, 2, 100) <= 0) continue;
+        if (fds[0].revents) out_open = read_some(out[0], r.out, deadline);
+        if (fds[1].revents) err_open = read_some(err[0], r.err, deadline);
+    }
+    close(out[0]);
+    close(err[0]);
+    if (out_open || err_open) kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    r.exit_code = decode_status(status);
+    return r;
+}
+
+child::child(const std::vector<std::string>& argv, const fs::path& stderr_file,
+             const std::map<std::string, std::string>& env) {
+    int out[2];
+    if (pipe(out) != 0) throw std::runtime_error("pipe failed");
+    const int err_fd = open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    pid_ = fork();
+    if (pid_ == 0) {
+        dup2(out[1], 1);
+        dup2(err_fd, 2);
+        close(out[0]); close(out[1]); close(err_fd);
+        exec_child(argv, env);
+    }
+    close(out[1]);
+    close(err_fd);
+    out_fd_ = out[0];
+}
+
+child::~child() {
+    if (running()) {
+        kill(pid_, SIGKILL);
+        wait(std::chrono::seconds(10));
+    }
+    if (out_fd_ >= 0) close(out_fd_);
+}
+
+std::optional<std::string> child::wait_for_line(const std::string& needle, std::chrono::milliseconds timeout) {
+    const auto deadline = clock_type::now() + timeout;
+    for (;;) {
+        for (auto nl = pending_.find('\n'); nl != std::string::npos; nl = pending_.find('\n')) {
+            std::string line = pending_.substr(0, nl);
+            pending_.erase(0, nl + 1);
+            if (line.find(needle) != std::string::npos) return line;
+        }
+        if (clock_type::now() >= deadline) return std::nullopt;
+        if (!read_some(out_fd_, pending_, deadline)) return std::nullopt;
+    }
+}
+
+void child::signal(int sig) {
+    if (!status_) kill(pid_, sig);
+}
+
+std::optional<int> child::wait(std::chrono::milliseconds timeout) {
+    const auto deadline = clock_type::now() + timeout;
+    while (!status_) {
+        int status = 0;
+        const pid_t r = waitpid(pid_, &status, WNOHANG);
+        if (r == pid_) { status_ = decode_status(status); break; }
+        if (clock_type::now() >= deadline) return std::nullopt;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return status_;
+}
+
+bool child::running() { return !wait(std::chrono::milliseconds(0)).has_value(); }
+
+} // namespace docket::test

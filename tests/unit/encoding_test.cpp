@@ -1,0 +1,42 @@
+#include <docket/core/encoding.hpp>
+#include <docket/core/units.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace docket;
+
+TEST_CASE("base64 round-trips every length and both alphabets", "[core]") {
+    std::string bytes;
+    for (int i = 0; i < 300; ++i) {
+        bytes += static_cast<char>(i * 37 + 11);
+        REQUIRE(base64_decode(base64_encode(bytes)) == bytes);
+        REQUIRE(base64_decode(base64url_encode(bytes)) == bytes);
+    }
+    CHECK(base64_encode("foobar") == "Zm9vYmFy");
+    CHECK(base64_encode("fo") == "Zm8=");
+    CHECK(base64url_encode("\xfb\xff") == "-_8");
+}
+
+TEST_CASE("base64 rejects what is not base64", "[core]") {
+    CHECK_FALSE(base64_decode("Zm9v!mFy"));
+    CHECK_FALSE(base64_decode("Zm8=x"));
+    CHECK_FALSE(base64_decode("Z"));
+    CHECK(base64_decode("Zm9v\nYmFy") == "foobar");
+}
+
+TEST_CASE("sha256 matches the published digest of \"abc\"", "[core]") {
+    CHECK(hex_encode(sha256("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_CASE("durations and sizes parse and print back exactly", "[core]") {
+    CHECK(parse_duration("24h") == std::chrono::hours(24));
+    CHECK(parse_duration("250ms") == std::chrono::milliseconds(250));
+    CHECK(parse_duration("30") == std::chrono::seconds(30));
+    CHECK_FALSE(parse_duration("3 parsecs"));
+    CHECK(parse_size("50MiB") == 50ull << 20);
+    CHECK(parse_size("1kb") == 1000u);
+    CHECK_FALSE(parse_size("MiB"));
+    CHECK(format_duration(std::chrono::hours(24)) == "1d");
+    CHECK(format_duration(std::chrono::seconds(90)) == "90s");
+    CHECK(format_size(50ull << 20) == "50MiB");
+}
