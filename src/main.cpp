@@ -1,41 +1,68 @@
-// docket's entry point: picks the subcommand and hands over to it.
-#include <docket/core/log.hpp>
-#include <docket/http/server.hpp>
+// docket's entry point: resolves the settings and runs the subcommand.
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
+#include <docket/app/commands.hpp>
+#include <docket/core/log.hpp>
 
 #include <cstdio>
-#include <string>
+#include <fstream>
+#include <sstream>
+
+extern char** environ;
 
 namespace {
 
-struct health_handler final : docket::http::handler {
-    docket::http::header_decision on_headers(const docket::http::request&) override { return {}; }
-    boost::asio::awaitable<docket::http::reply> on_request(docket::http::request r) override {
-        docket::http::reply rep;
-        if (r.target == "/healthz") rep.body = R"({"status":"ok"})";
-        else { rep.status = 404; rep.body = R"({"error":{"code":"NOT_FOUND","message":"no such path"}})"; }
-        co_return rep;
+constexpr const char* k_usage =
+    "usage: docket <command> [options]\n"
+    "commands:\n"
+    "  serve                                   run the service\n"
+    "  keys create [--tenant NAME]|list|revoke KEY_ID\n"
+    "                                          manage API keys (while the service is stopped)\n"
+    "  version                                 print the version\n"
+    "  help                                    this text\n"
+    "options (flag, environment variable, default):\n";
+
+std::map<std::string, std::string> environment() {
+    std::map<std::string, std::string> env;
+    for (char** e = environ; *e; ++e) {
+        std::string kv(*e);
+        if (auto eq = kv.find('='); eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
     }
-};
+    return env;
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return std::nullopt;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
 
 } // namespace
 
 int main(int argc, char** argv) {
-    const std::string cmd = argc > 1 ? argv[1] : "";
-    if (cmd == "version") { std::puts("docket " DOCKET_VERSION); return 0; }
-    if (cmd != "serve") { std::fprintf(stderr, "usage: docket serve|version\n"); return 2; }
-    boost::asio::io_context io;
-    health_handler h;
-    docket::http::config cfg;
-    if (argc > 3 && std::string(argv[2]) == "--listen") cfg.listen = argv[3];
-    docket::http::server srv(io, cfg, h);
-    auto addr = srv.start();
-    std::printf("docket listening on http://%s\n", addr.c_str());
-    std::fflush(stdout);
-    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-    signals.async_wait([&](auto, int) { srv.stop(); io.stop(); });
-    io.run();
-    return 0;
+    const std::string cmd = argc > 1 ? argv[1] : "help";
+    if (cmd == "version" || cmd == "--version") {
+        std::printf("docket %s\n", DOCKET_VERSION);
+        return 0;
+    }
+    if (cmd == "help" || cmd == "--help" || cmd == "-h") {
+        std::printf("%s%s", k_usage, docket::config::describe_options().c_str());
+        return 0;
+    }
+    const std::vector<std::string> args(argv + 2, argv + argc);
+    auto loaded = docket::config::load(args, environment(), read_file, {"tenant"});
+    if (!loaded) {
+        std::fprintf(stderr, "docket: %s\n", loaded.error().message.c_str());
+        return 2;
+    }
+    try {
+        if (cmd == "serve") return docket::app::serve(loaded->values);
+        if (cmd == "keys") return docket::app::keys(*loaded);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "docket: %s\n", e.what());
+        return 1;
+    }
+    std::fprintf(stderr, "%s", k_usage);
+    return 2;
 }

@@ -35,6 +35,8 @@ std::string_view code_name(errc e) noexcept {
     case errc::queue_full: return "QUEUE_FULL";
     case errc::gone: return "GONE";
     case errc::not_ready: return "NOT_READY";
+    case errc::overloaded: return "OVERLOADED";
+    case errc::headers_too_large: return "HEADERS_TOO_LARGE";
     case errc::unsupported_yet: return "UNSUPPORTED_YET";
     case errc::invalid_document: return "INVALID_DOCUMENT";
     case errc::internal: return "INTERNAL";

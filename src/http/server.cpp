@@ -3,6 +3,7 @@
 
 #include <docket/http/server.hpp>
 #include <docket/core/log.hpp>
+#include <docket/http/error_response.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -61,10 +62,8 @@ bhttp::response<bhttp::string_body> to_beast(reply&& r, unsigned version, bool k
     return res;
 }
 
-reply plain_error(unsigned status, std::string_view code, std::string_view message) {
-    reply r;
-    r.status = status;
-    r.body = std::string(R"({"error":{"code":")") + std::string(code) + R"(","message":")" + std::string(message) + "\"}}";
+reply closing_error(errc code, std::string message) {
+    reply r = error_reply(failure(code, std::move(message)));
     r.close = true;
     return r;
 }
@@ -138,9 +137,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
             if (!ec) remote = endpoint_text(ep);
         }
         if (over_limit || stopping_) {
-            auto r = plain_error(503, "OVERLOADED", "too many connections");
-            r.headers.emplace_back("Retry-After", "1");
-            co_await write_reply(stream, std::move(r), 11, false);
+            co_await write_reply(stream, closing_error(errc::overloaded, "too many connections"), 11, false);
             boost::system::error_code ignored;
             stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
             co_return;
@@ -153,7 +150,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
             stream.expires_after(cfg_.idle_timeout);
             auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, k_tuple);
             if (ec == bhttp::error::header_limit) {
-                co_await write_reply(stream, plain_error(431, "HEADERS_TOO_LARGE", "request headers too large"), 11, false);
+                co_await write_reply(stream, closing_error(errc::headers_too_large, "request headers too large"), 11, false);
                 break;
             }
             if (ec) break; // closed, idle timeout, garbage or stop(): nothing to answer
@@ -191,7 +188,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
             stream.expires_after(cfg_.read_timeout);
             auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, k_tuple);
             if (bec == bhttp::error::body_limit) {
-                co_await write_reply(stream, plain_error(413, "PAYLOAD_TOO_LARGE", "request body over the size limit"), version, false);
+                co_await write_reply(stream, closing_error(errc::payload_too_large, "request body over the size limit"), version, false);
                 break;
             }
             if (bec) break;
@@ -203,8 +200,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
                 rep = co_await handler_.on_request(std::move(req));
             } catch (const std::exception& e) {
                 log::error(std::string("handler: ") + e.what());
-                rep = plain_error(500, "INTERNAL", "internal error");
-                rep.close = false;
+                rep = error_reply(failure(errc::internal, "internal error"));
             }
             if (!co_await write_reply(stream, std::move(rep), version, keep_alive)) break;
             set_busy(entry, false);

@@ -10,7 +10,7 @@ using namespace std::chrono_literals;
 
 TEST_CASE("serve answers /healthz on loopback and exits 0 on SIGTERM", "[e2e]") {
     temp_dir dir;
-    child server({docket_binary(), "serve", "--listen", "127.0.0.1:0"}, dir.path() / "stderr.log");
+    child server({docket_binary(), "serve", "--listen", "127.0.0.1:0", "--data-dir", (dir.path() / "data").string()}, dir.path() / "stderr.log");
     auto line = server.wait_for_line("listening on", 10s);
     REQUIRE(line);
     const auto port = static_cast<unsigned short>(std::stoi(line->substr(line->rfind(':') + 1)));

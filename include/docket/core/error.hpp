@@ -26,6 +26,8 @@ enum class errc {
     queue_full,              //!< queue over its configured depth
     gone,                    //!< existed, removed by retention
     not_ready,               //!< shutting down or not yet open
+    overloaded,              //!< too many connections
+    headers_too_large,       //!< request line and headers over the limit
     unsupported_yet,         //!< accepted type whose extraction is not built yet
     invalid_document,        //!< the document cannot be parsed
     internal,                //!< a bug or an infrastructure failure
@@ -52,7 +54,7 @@ struct error {
 template <class T>
 using outcome = boost::system::result<T, error>;
 
-inline error fail(errc code, std::string message) { return {code, std::move(message)}; }
+inline error failure(errc code, std::string message) { return {code, std::move(message)}; }
 
 } // namespace docket
 

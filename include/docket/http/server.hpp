@@ -16,13 +16,11 @@ namespace boost::asio { class io_context; }
 
 namespace docket::http {
 
-using namespace std::chrono_literals;
-
 struct config {
     std::string listen = "127.0.0.1:8080";    //!< address:port to bind; port 0 picks a free one
-    duration idle_timeout = 60s;              //!< keep-alive connection idle before it is closed
-    duration read_timeout = 300s;             //!< reading one request's headers and body
-    duration write_timeout = 60s;             //!< writing one reply
+    duration idle_timeout = std::chrono::seconds(60);              //!< keep-alive connection idle before it is closed
+    duration read_timeout = std::chrono::seconds(300);             //!< reading one request's headers and body
+    duration write_timeout = std::chrono::seconds(60);             //!< writing one reply
     std::uint64_t max_header_bytes = 16 << 10; //!< request line + headers
     std::size_t max_connections = 20000;      //!< more are answered 503 and closed
 };

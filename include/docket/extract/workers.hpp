@@ -1,0 +1,45 @@
+#pragma once
+// The extraction worker pool: threads that take jobs from the ready queue, claim them, extract,
+// and record the outcome. Sized to the cores; never runs on an I/O thread.
+
+#include <docket/queue/job_locks.hpp>
+#include <docket/queue/ready_queue.hpp>
+#include <docket/queue/transitions.hpp>
+#include <docket/store/store.hpp>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+namespace docket::extract {
+
+struct config {
+    unsigned workers = 0; //!< extraction threads; 0 = one per core
+};
+
+class workers {
+public:
+    workers(store::store& s, queue::ready_queue& ready, queue::job_locks& locks, const queue::config& qcfg,
+            const config& cfg);
+    ~workers();
+    void start();
+    //! Stops taking jobs and waits for the running ones to be recorded.
+    void stop();
+    //! Jobs being extracted right now.
+    std::size_t busy() const { return busy_.load(); }
+
+    //! Runs one job through claim → extract → record (public for tests).
+    void process(const queue::entry& e);
+
+private:
+    void run();
+    store::store& store_;
+    queue::ready_queue& ready_;
+    queue::job_locks& locks_;
+    const queue::config& qcfg_;
+    unsigned count_;
+    std::vector<std::thread> threads_;
+    std::atomic<std::size_t> busy_{0};
+};
+
+} // namespace docket::extract

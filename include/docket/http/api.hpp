@@ -1,0 +1,40 @@
+#pragma once
+// The v1 JSON API: turns requests into intake, store and queue operations and their results
+// into replies. Beast-free; the server calls it through http::handler.
+
+#include <docket/http/server.hpp>
+
+#include <atomic>
+#include <cstdint>
+
+namespace boost::asio { class thread_pool; }
+namespace docket::store { class store; struct config; }
+namespace docket::queue { class ready_queue; struct config; }
+namespace docket::auth { class key_directory; }
+namespace docket::intake { class idempotency_guard; struct config; }
+
+namespace docket::http {
+
+struct api_context {
+    store::store& store;
+    queue::ready_queue& ready;
+    auth::key_directory& keys;
+    intake::idempotency_guard& idempotency;
+    const intake::config& intake_cfg;
+    const queue::config& queue_cfg;
+    std::atomic<std::uint64_t>& next_seq;  //!< queue sequence numbers
+    std::atomic<bool>& accepting;          //!< false while starting or shutting down
+    boost::asio::thread_pool& blocking;    //!< where store reads run, off the I/O threads
+};
+
+class api final : public handler {
+public:
+    explicit api(api_context ctx) : ctx_(ctx) {}
+    header_decision on_headers(const request& r) override;
+    boost::asio::awaitable<reply> on_request(request r) override;
+
+private:
+    api_context ctx_;
+};
+
+} // namespace docket::http

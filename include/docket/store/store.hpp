@@ -1,0 +1,126 @@
+#pragma once
+// docket's durable state in one RocksDB: job records, documents, results, the queue index,
+// idempotency records, API keys and expiry. Writes are atomic batches; durable ones go through a
+// group committer that shares one WAL fsync among every batch pending at that moment.
+
+#include <docket/core/job.hpp>
+#include <docket/core/units.hpp>
+
+#include <cstdint>
+#include <exception>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace docket::store {
+
+struct config {
+    std::filesystem::path data_dir = "data"; //!< RocksDB directory, created if missing
+    bool fsync = true;                       //!< fsync the WAL before acknowledging a write
+    duration retention = std::chrono::hours(24);                //!< finished jobs and results are kept this long
+    duration gone_ttl = std::chrono::hours(720);                //!< an expired job answers 410 (not 404) this long
+    duration sweep_interval = std::chrono::seconds(60);           //!< how often expired records are removed
+    std::uint64_t block_cache = 32ull << 20; //!< RocksDB block cache
+};
+
+struct idempotency_record {
+    std::string job_id;
+    std::string request_hash; //!< hex SHA-256 of the normalized request
+    timestamp created_at = 0;
+};
+
+struct key_record {
+    std::string id;     //!< public handle, e.g. "key_3f9a0c1b2d4e"
+    std::string tenant;
+    std::string hash;   //!< hex SHA-256 of the secret
+    timestamp created_at = 0;
+    bool revoked = false;
+};
+
+class store;
+
+//! One atomic write. Built by callers with domain operations, applied by store::commit*.
+class batch {
+public:
+    ~batch();
+    batch(batch&&) noexcept;
+    batch& operator=(batch&&) noexcept;
+
+    //! Writes `after` and keeps every index in step with the change from `before` (null when new):
+    //! queue and lease indexes, tenant listing, expiry; drops the document once the job is finished.
+    void put_job(const job* before, const job& after);
+    void put_document(std::string_view job_id, std::string_view bytes);
+    void put_result(std::string_view job_id, std::string_view json);
+    void put_idempotency(std::string_view tenant, std::string_view key, const idempotency_record& r, timestamp expires_at);
+    //! Removes a job with its document, result and indexes (a user's DELETE).
+    void delete_job(const job& j);
+    void put_key(const key_record& k);
+
+private:
+    friend class store;
+    struct impl;
+    explicit batch(std::unique_ptr<impl> p);
+    std::unique_ptr<impl> impl_;
+};
+
+struct job_page {
+    std::vector<job> jobs;
+    std::optional<std::string> next_cursor; //!< pass back to continue; absent at the end
+};
+
+class store {
+public:
+    //! Opens (creating if needed) the store; throws with a clear message on failure, including
+    //! when another docket process holds the directory.
+    static std::unique_ptr<store> open(const config& cfg);
+    ~store();
+
+    batch new_batch();
+    //! Applies the batch and, if fsync is on, makes it durable together with every other batch
+    //! pending at that moment. `done` runs on the committer thread (nullptr = success).
+    void commit(batch&& b, std::function<void(std::exception_ptr)> done);
+    //! commit() for threads that may block (workers, CLI); throws on failure.
+    void commit_wait(batch&& b);
+    //! Applies the batch without waiting for fsync; a later durable commit covers it.
+    void write(batch&& b);
+
+    std::optional<job> get_job(std::string_view id) const;
+    std::optional<std::string> get_document(std::string_view id) const;
+    std::optional<std::string> get_result(std::string_view id) const;
+    //! The tenant of a job removed by retention, while its tombstone lasts.
+    std::optional<std::string> get_tombstone(std::string_view id) const;
+    std::optional<idempotency_record> get_idempotency(std::string_view tenant, std::string_view key) const;
+
+    //! A tenant's jobs, newest first, optionally of one status; examines a bounded number of
+    //! records per call, so a page may be short while next_cursor is set.
+    job_page list_jobs(std::string_view tenant, std::optional<job_status> status, std::size_t limit,
+                       std::optional<std::string_view> cursor) const;
+    //! Jobs in the queue index (status queued), in queue order.
+    std::vector<job> queued_jobs() const;
+    //! Jobs holding a claim (status processing).
+    std::vector<job> claimed_jobs() const;
+    //! Largest sequence number in use, so new jobs queue after every existing one.
+    std::uint64_t max_seq() const;
+
+    //! Removes what expired at `now` (at most `max` records); returns how many were removed.
+    std::size_t sweep(timestamp now, std::size_t max);
+
+    std::vector<key_record> keys() const;
+
+    //! Makes every applied write durable.
+    void flush();
+
+    const config& settings() const { return cfg_; }
+
+private:
+    struct impl;
+    store(const config& cfg, std::unique_ptr<impl> p);
+    config cfg_;
+    std::unique_ptr<impl> impl_;
+};
+
+} // namespace docket::store

@@ -1,0 +1,121 @@
+// `docket serve`: opens the store, recovers the queue, starts workers, sweeper and the HTTP API,
+// and shuts them down in order on SIGTERM/SIGINT.
+
+#include <docket/app/commands.hpp>
+#include <docket/auth/keys.hpp>
+#include <docket/core/log.hpp>
+#include <docket/extract/workers.hpp>
+#include <docket/http/api.hpp>
+#include <docket/intake/idempotency.hpp>
+#include <docket/queue/recovery.hpp>
+#include <docket/queue/sweeper.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <cstdio>
+#include <future>
+#include <thread>
+
+namespace docket::app {
+
+namespace asio = boost::asio;
+
+namespace {
+
+void set_log_level(const std::string& name) {
+    if (name == "debug") log::set_level(log::level::debug);
+    else if (name == "warn") log::set_level(log::level::warn);
+    else if (name == "error") log::set_level(log::level::error);
+    else log::set_level(log::level::info);
+}
+
+// A fresh store gets one key, printed once, so the service is usable straight away.
+void ensure_first_key(store::store& st) {
+    if (!st.keys().empty()) return;
+    auto k = auth::make_key("default", now_ms());
+    auto b = st.new_batch();
+    b.put_key(k.record);
+    st.commit_wait(std::move(b));
+    std::printf("first API key (tenant \"default\", shown only now): %s\n", k.secret.c_str());
+    std::fflush(stdout);
+}
+
+// Stops accepting, then waits (bounded) for in-flight requests before stopping the I/O loop.
+asio::awaitable<void> drain(asio::io_context& io, http::server& srv, duration timeout) {
+    srv.stop();
+    asio::steady_timer timer(io);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (srv.connections() > 0 && std::chrono::steady_clock::now() < deadline) {
+        timer.expires_after(std::chrono::milliseconds(20));
+        co_await timer.async_wait(asio::use_awaitable);
+    }
+    if (srv.connections() > 0) log::warn("shutdown: " + std::to_string(srv.connections()) + " connections still open");
+    io.stop();
+}
+
+} // namespace
+
+int serve(const config::settings& s) {
+    set_log_level(s.app.log_level);
+    auto st = store::store::open(s.store);
+    ensure_first_key(*st);
+    auth::key_directory keys(st->keys());
+
+    queue::ready_queue ready;
+    queue::job_locks locks;
+    const auto [handed_back, queued] = queue::recover_at_start(*st, ready, s.queue, now_ms());
+    log::info("store open at " + s.store.data_dir.string() + ": " + std::to_string(queued) + " jobs queued, " +
+              std::to_string(handed_back) + " interrupted jobs handed back");
+    std::atomic<std::uint64_t> next_seq{st->max_seq()};
+
+    extract::workers workers(*st, ready, locks, s.queue, s.extract);
+    workers.start();
+    queue::sweeper sweeper(*st, ready, locks, s.queue);
+    sweeper.start();
+
+    asio::io_context io;
+    asio::thread_pool blocking(2);
+    intake::idempotency_guard idempotency;
+    std::atomic<bool> accepting{true};
+    http::api api({*st, ready, keys, idempotency, s.intake, s.queue, next_seq, accepting, blocking});
+    http::server srv(io, s.http, api);
+    const auto address = srv.start();
+    std::printf("docket %s listening on http://%s\n", DOCKET_VERSION, address.c_str());
+    std::fflush(stdout);
+    log::info("listening on http://" + address);
+
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+        if (ec) return;
+        log::info("signal " + std::to_string(sig) + ": shutting down");
+        accepting = false;
+        asio::co_spawn(io, drain(io, srv, s.app.shutdown_timeout), asio::detached);
+    });
+
+    std::vector<std::thread> io_threads;
+    for (unsigned i = 1; i < s.app.io_threads; ++i) io_threads.emplace_back([&] { io.run(); });
+    io.run();
+    for (auto& t : io_threads) t.join();
+
+    // Jobs not yet taken stay queued on disk; running ones get the rest of the grace period.
+    auto stopped = std::async(std::launch::async, [&] { workers.stop(); });
+    if (stopped.wait_for(s.app.shutdown_timeout) != std::future_status::ready) {
+        log::warn("shutdown: extraction still running; its jobs are handed back at the next start");
+        st->flush();
+        std::fflush(nullptr);
+        std::_Exit(0);
+    }
+    sweeper.stop();
+    blocking.join();
+    st.reset();
+    log::info("stopped");
+    return 0;
+}
+
+} // namespace docket::app

@@ -1,0 +1,183 @@
+// The option table and the precedence rules; used by main for every subcommand.
+
+#include <docket/config/config.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <sstream>
+
+namespace docket::config {
+namespace {
+
+template <class Section, class T>
+option make(std::string_view name, std::string_view help, Section settings::*section, T Section::*field) {
+    option o{name, help, {}, {}};
+    o.get = [section, field](const settings& s) -> std::string {
+        const T& v = s.*section.*field;
+        if constexpr (std::is_same_v<T, duration>) return format_duration(v);
+        else if constexpr (std::is_same_v<T, bool>) return v ? "true" : "false";
+        else if constexpr (std::is_same_v<T, std::string>) return v;
+        else if constexpr (std::is_same_v<T, std::filesystem::path>) return v.string();
+        else return std::to_string(v);
+    };
+    o.set = [section, field](settings& s, std::string_view text) -> bool {
+        T& v = s.*section.*field;
+        if constexpr (std::is_same_v<T, duration>) {
+            auto d = parse_duration(text);
+            if (!d) return false;
+            v = *d;
+        } else if constexpr (std::is_same_v<T, bool>) {
+            if (text == "true" || text == "1" || text == "yes" || text == "on") v = true;
+            else if (text == "false" || text == "0" || text == "no" || text == "off") v = false;
+            else return false;
+        } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::filesystem::path>) {
+            if (text.empty()) return false;
+            v = T(std::string(text));
+        } else {
+            T n{};
+            auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+            if (ec != std::errc{} || p != text.data() + text.size()) return false;
+            v = n;
+        }
+        return true;
+    };
+    return o;
+}
+
+// Byte sizes read "50MiB" as well as plain numbers.
+template <class Section>
+option make_size(std::string_view name, std::string_view help, Section settings::*section, std::uint64_t Section::*field) {
+    option o = make(name, help, section, field);
+    o.get = [section, field](const settings& s) { return format_size(s.*section.*field); };
+    o.set = [section, field](settings& s, std::string_view text) {
+        auto n = parse_size(text);
+        if (!n) return false;
+        s.*section.*field = *n;
+        return true;
+    };
+    return o;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+const option* find(std::string_view name) {
+    for (const auto& o : options())
+        if (o.name == name) return &o;
+    return nullptr;
+}
+
+outcome<void> apply(settings& s, std::string_view name, std::string_view value, std::string_view source) {
+    const option* o = find(name);
+    if (!o) return failure(errc::invalid_field, std::string(source) + ": unknown option '" + std::string(name) + "'");
+    if (!o->set(s, value))
+        return failure(errc::invalid_field, std::string(source) + ": bad value '" + std::string(value) + "' for " + std::string(name));
+    return {};
+}
+
+} // namespace
+
+const std::vector<option>& options() {
+    static const std::vector<option> table = {
+        make("data-dir", "directory of the RocksDB store", &settings::store, &store::config::data_dir),
+        make("listen", "address:port the HTTP API binds (port 0: any free port)", &settings::http, &http::config::listen),
+        make("io-threads", "threads serving HTTP", &settings::app, &app_config::io_threads),
+        make("workers", "extraction threads (0: one per core)", &settings::extract, &extract::config::workers),
+        make_size("max-upload", "largest document accepted; larger uploads get 413", &settings::intake, &intake::config::max_upload),
+        make_size("max-metadata", "largest metadata object accepted", &settings::intake, &intake::config::max_metadata),
+        make("idempotency-ttl", "how long an Idempotency-Key is remembered", &settings::intake, &intake::config::idempotency_ttl),
+        make("max-queue-depth", "queued jobs beyond which POST /v1/jobs answers 503", &settings::queue, &queue::config::max_depth),
+        make("max-attempts", "attempts before a job that keeps failing ends failed", &settings::queue, &queue::config::max_attempts),
+        make("lease", "how long a worker's claim on a job lasts before it is handed back", &settings::queue, &queue::config::lease),
+        make("retry-after", "Retry-After sent with 503 when the queue is full", &settings::queue, &queue::config::retry_after),
+        make("fsync", "fsync the WAL before answering 202 (false: faster, not crash-safe)", &settings::store, &store::config::fsync),
+        make("retention", "how long finished jobs and results are kept", &settings::store, &store::config::retention),
+        make("gone-ttl", "how long an expired job answers 410 instead of 404", &settings::store, &store::config::gone_ttl),
+        make("sweep-interval", "how often expired records and lapsed leases are handled", &settings::store, &store::config::sweep_interval),
+        make_size("block-cache", "RocksDB block cache", &settings::store, &store::config::block_cache),
+        make("idle-timeout", "idle keep-alive connections are closed after this", &settings::http, &http::config::idle_timeout),
+        make("read-timeout", "deadline for reading one request", &settings::http, &http::config::read_timeout),
+        make("write-timeout", "deadline for writing one reply", &settings::http, &http::config::write_timeout),
+        make("max-connections", "open connections beyond which new ones get 503", &settings::http, &http::config::max_connections),
+        make("shutdown-timeout", "how long SIGTERM waits for requests and running jobs", &settings::app, &app_config::shutdown_timeout),
+        make("log-level", "debug, info, warn or error", &settings::app, &app_config::log_level),
+    };
+    return table;
+}
+
+std::string env_name(std::string_view option_name) {
+    std::string e = "DOCKET_";
+    for (const char c : option_name) e += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return e;
+}
+
+outcome<loaded> load(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                     const file_reader& read_file, const std::set<std::string>& extra_flags) {
+    // First pass: split flags from positional arguments and find --config.
+    loaded out;
+    std::vector<std::pair<std::string, std::string>> flags;
+    std::optional<std::string> config_path;
+    if (auto it = env.find("DOCKET_CONFIG"); it != env.end()) config_path = it->second;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a.rfind("--", 0) != 0 || a.size() == 2) {
+            out.positional.push_back(a);
+            continue;
+        }
+        std::string name = a.substr(2), value;
+        if (auto eq = name.find('='); eq != std::string::npos) {
+            value = name.substr(eq + 1);
+            name.resize(eq);
+        } else if (i + 1 < args.size()) {
+            value = args[++i];
+        } else {
+            return failure(errc::invalid_field, "--" + name + " needs a value");
+        }
+        if (name == "config") config_path = value;
+        else if (extra_flags.count(name)) out.extra[name] = value;
+        else flags.emplace_back(std::move(name), std::move(value));
+    }
+
+    if (config_path) {
+        auto text = read_file(*config_path);
+        if (!text) return failure(errc::invalid_field, "cannot read config file " + *config_path);
+        std::istringstream in(*text);
+        std::string line;
+        for (int n = 1; std::getline(in, line); ++n) {
+            auto l = trim(line);
+            if (l.empty() || l.front() == '#') continue;
+            const auto eq = l.find('=');
+            if (eq == std::string_view::npos)
+                return failure(errc::invalid_field, *config_path + ":" + std::to_string(n) + ": expected name = value");
+            auto value = trim(l.substr(eq + 1));
+            if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+            if (auto ok = apply(out.values, trim(l.substr(0, eq)), value, *config_path + ":" + std::to_string(n)); !ok)
+                return ok.error();
+        }
+    }
+    for (const auto& o : options()) {
+        if (auto it = env.find(env_name(o.name)); it != env.end())
+            if (auto ok = apply(out.values, o.name, it->second, env_name(o.name)); !ok) return ok.error();
+    }
+    for (const auto& [name, value] : flags)
+        if (auto ok = apply(out.values, name, value, "--" + name); !ok) return ok.error();
+    return out;
+}
+
+std::string describe_options() {
+    const settings defaults;
+    std::string out;
+    for (const auto& o : options()) {
+        out += "  --" + std::string(o.name);
+        out.append(o.name.size() < 18 ? 18 - o.name.size() : 1, ' ');
+        out += env_name(o.name) + "  (default " + o.get(defaults) + ")\n      " + std::string(o.help) + "\n";
+    }
+    out += "  --config            DOCKET_CONFIG  (default none)\n      a file of `name = value` lines using the option names above\n";
+    return out;
+}
+
+} // namespace docket::config

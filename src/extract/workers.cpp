@@ -1,0 +1,89 @@
+// Worker threads: the consumer side of the durable queue. Each job is claimed in one batch,
+// extracted, and finished (result + state + document removal) in another, durable, batch.
+
+#include <docket/extract/workers.hpp>
+#include <docket/extract/extractor.hpp>
+#include <docket/core/log.hpp>
+
+namespace docket::extract {
+
+workers::workers(store::store& s, queue::ready_queue& ready, queue::job_locks& locks, const queue::config& qcfg,
+                 const config& cfg)
+    : store_(s), ready_(ready), locks_(locks), qcfg_(qcfg),
+      count_(cfg.workers ? cfg.workers : std::max(1u, std::thread::hardware_concurrency())) {}
+
+workers::~workers() { stop(); }
+
+void workers::start() {
+    for (unsigned i = 0; i < count_; ++i) threads_.emplace_back([this] { run(); });
+}
+
+void workers::stop() {
+    ready_.stop();
+    for (auto& t : threads_)
+        if (t.joinable()) t.join();
+    threads_.clear();
+}
+
+void workers::run() {
+    while (auto e = ready_.pop_wait()) {
+        ++busy_;
+        try {
+            process(*e);
+        } catch (const std::exception& x) {
+            // A store failure: the claim stays and lease recovery hands the job back later.
+            log::error("worker: job " + e->id + ": " + x.what());
+        }
+        --busy_;
+    }
+}
+
+void workers::process(const queue::entry& e) {
+    const auto retention = store_.settings().retention;
+    job claimed;
+    {
+        std::lock_guard lock(locks_.of(e.id));
+        auto j = store_.get_job(e.id);
+        if (!j) return; // deleted while queued
+        auto c = queue::claim(*j, now_ms(), qcfg_);
+        if (!c) return; // canceled or already taken
+        claimed = std::move(*c);
+        auto b = store_.new_batch();
+        b.put_job(&*j, claimed);
+        // Not fsynced: if this claim is lost in a crash the job is simply still queued.
+        store_.write(std::move(b));
+    }
+
+    outcome<extraction> result = failure(errc::internal, "document missing from the store");
+    if (auto doc = store_.get_document(e.id)) {
+        try {
+            result = extract_document(*doc, claimed.document.media_type, claimed.document_type);
+        } catch (const std::exception& x) {
+            result = failure(errc::internal, std::string("extraction failed: ") + x.what());
+        }
+    } else {
+        result = failure(errc::invalid_document, "document missing from the store");
+    }
+
+    std::lock_guard lock(locks_.of(e.id));
+    auto current = store_.get_job(e.id);
+    if (!current) return;
+    const timestamp now = now_ms();
+    outcome<job> next = result
+        ? queue::succeed(*current, claimed.attempts, result->pages, now, retention)
+        : queue::fail(*current, claimed.attempts,
+                      job_error{std::string(code_name(result.error().code)), result.error().message},
+                      is_retryable(result.error().code), now, qcfg_, retention);
+    if (!next) {
+        log::warn("dropping a stale outcome: " + next.error().message);
+        return;
+    }
+    auto b = store_.new_batch();
+    b.put_job(&*current, *next);
+    if (result) b.put_result(e.id, result->result_json);
+    store_.commit_wait(std::move(b));
+    if (next->status == job_status::queued) ready_.push({next->priority, next->seq, next->id});
+    log::debug("job " + e.id + " " + std::string(to_string(next->status)));
+}
+
+} // namespace docket::extract

@@ -1,0 +1,373 @@
+// Handlers of the v1 API. Called by the HTTP server for every request; store reads and commits
+// are awaited off the I/O thread.
+
+#include <docket/http/api.hpp>
+#include <docket/auth/keys.hpp>
+#include <docket/core/encoding.hpp>
+#include <docket/core/log.hpp>
+#include <docket/extract/extractor.hpp>
+#include <docket/http/error_response.hpp>
+#include <docket/http/router.hpp>
+#include <docket/intake/idempotency.hpp>
+#include <docket/intake/submission.hpp>
+#include <docket/queue/ready_queue.hpp>
+#include <docket/queue/transitions.hpp>
+#include <docket/store/store.hpp>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+
+#include <charconv>
+
+namespace docket::http {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::uint64_t k_small_body = 64 << 10; // any request but a submission
+
+// Runs f on the blocking pool and resumes the caller on its own executor with the result.
+template <class F>
+asio::awaitable<std::invoke_result_t<F&>> offload(asio::thread_pool& pool, F f) {
+    using result_type = std::invoke_result_t<F&>;
+    auto ex = co_await asio::this_coro::executor;
+    std::optional<result_type> out;
+    std::exception_ptr err;
+    co_await asio::async_initiate<decltype(asio::use_awaitable), void()>(
+        [&](auto handler) {
+            asio::post(pool, [&, ex, h = std::move(handler)]() mutable {
+                try { out.emplace(f()); } catch (...) { err = std::current_exception(); }
+                asio::post(ex, std::move(h));
+            });
+        },
+        asio::use_awaitable);
+    if (err) std::rethrow_exception(err);
+    co_return std::move(*out);
+}
+
+// Group-committed, durable write; resumes once the batch's fsync is done.
+asio::awaitable<void> commit(store::store& s, store::batch b) {
+    auto ex = co_await asio::this_coro::executor;
+    co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::exception_ptr)>(
+        [&](auto handler) {
+            auto h = std::make_shared<decltype(handler)>(std::move(handler));
+            s.commit(std::move(b), [h, ex](std::exception_ptr e) { asio::post(ex, [h, e]() mutable { (*h)(e); }); });
+        },
+        asio::use_awaitable);
+}
+
+reply json_reply(unsigned status, const json::value& v) {
+    reply r;
+    r.status = status;
+    r.body = json::serialize(v);
+    return r;
+}
+
+json::value optional_time(const std::optional<timestamp>& t) {
+    return t ? json::value(format_rfc3339(*t)) : json::value(nullptr);
+}
+
+json::object job_view(const job& j) {
+    json::object doc{{"filename", j.document.filename},
+                     {"media_type", j.document.media_type},
+                     {"size", j.document.size},
+                     {"pages", j.document.pages ? json::value(*j.document.pages) : json::value(nullptr)}};
+    json::object o{{"id", j.id},
+                   {"status", to_string(j.status)},
+                   {"document_type", j.document_type},
+                   {"priority", to_string(j.priority)},
+                   {"created_at", format_rfc3339(j.created_at)},
+                   {"updated_at", format_rfc3339(j.updated_at)},
+                   {"started_at", optional_time(j.started_at)},
+                   {"finished_at", optional_time(j.finished_at)},
+                   {"expires_at", optional_time(j.expires_at)},
+                   {"attempts", j.attempts},
+                   {"document", std::move(doc)},
+                   {"metadata", json::parse(j.metadata)}};
+    o["error"] = j.error ? json::value(json::object{{"code", j.error->code}, {"message", j.error->message}})
+                         : json::value(nullptr);
+    if (j.language) o["language"] = *j.language;
+    if (j.webhook_url) o["webhook_url"] = *j.webhook_url;
+    if (j.status == job_status::succeeded) o["result_url"] = "/v1/jobs/" + j.id + "/result";
+    return o;
+}
+
+bool starts_with_ci(std::string_view s, std::string_view prefix) {
+    return s.size() >= prefix.size() &&
+           std::equal(prefix.begin(), prefix.end(), s.begin(),
+                      [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
+}
+
+struct target_parts {
+    std::string path;
+    std::vector<std::pair<std::string, std::string>> params;
+    std::optional<std::string> param(std::string_view name) const {
+        for (const auto& [k, v] : params)
+            if (k == name) return v;
+        return std::nullopt;
+    }
+};
+
+std::optional<target_parts> split_target(std::string_view target) {
+    auto u = boost::urls::parse_origin_form(target);
+    if (!u) return std::nullopt;
+    target_parts t;
+    t.path = std::string(u->path());
+    for (auto p : u->params()) t.params.emplace_back(std::string(p.key), std::string(p.value));
+    return t;
+}
+
+} // namespace
+
+header_decision api::on_headers(const request& r) {
+    header_decision d;
+    d.body_limit = k_small_body;
+    auto t = split_target(r.target);
+    if (!t) {
+        d.reject = error_reply(failure(errc::invalid_field, "malformed request target"));
+        return d;
+    }
+    auto rt = route(r.method, t->path);
+    if (!rt.match) {
+        if (rt.allow.empty()) {
+            d.reject = error_reply(failure(errc::not_found, "no such path: " + t->path));
+        } else {
+            d.reject = error_reply(failure(errc::method_not_allowed, r.method + " is not allowed here; allowed: " + rt.allow));
+            d.reject->headers.emplace_back("Allow", rt.allow);
+        }
+        return d;
+    }
+    if (rt.match->needs_auth) {
+        auto key = auth::presented_key(r.header("authorization"), r.header("x-api-key"));
+        if (!key || !ctx_.keys.tenant_for(*key)) {
+            d.reject = error_reply(failure(errc::unauthorized, key ? "unknown or revoked API key"
+                                                                   : "send an API key as 'Authorization: Bearer <key>'"));
+            return d;
+        }
+    }
+    if (rt.match->id == route_id::create_job) {
+        if (!ctx_.accepting) {
+            d.reject = error_reply(failure(errc::not_ready, "docket is not accepting jobs right now"));
+            return d;
+        }
+        auto limit = intake::body_limit_for(r.header("content-type").value_or(""), ctx_.intake_cfg);
+        if (!limit) {
+            d.reject = error_reply(failure(errc::unsupported_media_type,
+                                           "Content-Type must be multipart/form-data or application/json"));
+            return d;
+        }
+        if (auto cl = r.header("content-length")) {
+            std::uint64_t n = 0;
+            std::from_chars(cl->data(), cl->data() + cl->size(), n);
+            if (n > *limit) {
+                d.reject = error_reply(failure(errc::payload_too_large,
+                                               "the upload is larger than " + format_size(ctx_.intake_cfg.max_upload)));
+                return d;
+            }
+        }
+        d.body_limit = *limit;
+    }
+    return d;
+}
+
+namespace {
+
+struct handler_state {
+    api_context& ctx;
+    const request& req;
+    const target_parts& target;
+    std::string tenant;
+
+    asio::awaitable<std::optional<job>> load(const std::string& id) {
+        auto j = co_await offload(ctx.blocking, [&] { return ctx.store.get_job(id); });
+        if (j && j->tenant != tenant) j.reset(); // another tenant's job does not exist for this one
+        co_return j;
+    }
+
+    // 404, or 410 when retention removed this tenant's job.
+    asio::awaitable<reply> missing(const std::string& id) {
+        auto t = co_await offload(ctx.blocking, [&] { return ctx.store.get_tombstone(id); });
+        if (t && *t == tenant) co_return error_reply(failure(errc::gone, "job " + id + " expired and was removed"));
+        co_return error_reply(failure(errc::not_found, "no job " + id));
+    }
+
+    asio::awaitable<reply> create() {
+        const auto content_type = req.header("content-type").value_or("");
+        auto sub = starts_with_ci(content_type, "multipart/")
+                       ? intake::parse_multipart_submission(req.body, content_type, ctx.intake_cfg)
+                       : intake::parse_json_submission(req.body, ctx.intake_cfg);
+        if (!sub) co_return error_reply(sub.error());
+
+        const auto idem_key = req.header("idempotency-key");
+        std::string hash;
+        struct reservation {
+            intake::idempotency_guard* guard = nullptr;
+            std::string tenant, key;
+            ~reservation() { if (guard) guard->release(tenant, key); }
+        } held;
+        const timestamp now = now_ms();
+        if (idem_key) {
+            if (auto ok = intake::validate_idempotency_key(*idem_key); !ok) co_return error_reply(ok.error());
+            if (!ctx.idempotency.try_reserve(tenant, *idem_key))
+                co_return error_reply(failure(errc::idempotency_in_progress, "a request with this Idempotency-Key is in progress"));
+            held = {&ctx.idempotency, tenant, std::string(*idem_key)};
+            hash = intake::request_hash(*sub);
+            auto rec = co_await offload(ctx.blocking, [&] { return ctx.store.get_idempotency(tenant, *idem_key); });
+            auto d = intake::decide_idempotency(rec, hash, now, ctx.intake_cfg.idempotency_ttl);
+            if (d.action == intake::idempotency_action::conflict)
+                co_return error_reply(failure(errc::idempotency_conflict, "this Idempotency-Key was used with a different request"));
+            if (d.action == intake::idempotency_action::replay) {
+                if (auto original = co_await load(d.job_id)) {
+                    auto r = json_reply(200, job_view(*original));
+                    r.headers.emplace_back("Idempotent-Replayed", "true");
+                    co_return r;
+                }
+            }
+        }
+        if (ctx.ready.size() >= ctx.queue_cfg.max_depth)
+            co_return error_reply(failure(errc::queue_full, "the queue is full; retry later"),
+                                  static_cast<unsigned>(std::chrono::duration_cast<std::chrono::seconds>(ctx.queue_cfg.retry_after).count()));
+
+        job j;
+        j.id = new_job_id(now);
+        j.tenant = tenant;
+        j.priority = sub->priority;
+        j.document_type = sub->document_type;
+        j.language = sub->language;
+        j.webhook_url = sub->webhook_url;
+        j.webhook_secret = sub->webhook_secret;
+        j.metadata = sub->metadata;
+        j.document = {sub->filename, sub->media_type, sub->file.size(), std::nullopt};
+        j.seq = ++ctx.next_seq;
+        j.created_at = j.updated_at = now;
+
+        auto b = ctx.store.new_batch();
+        b.put_job(nullptr, j);
+        b.put_document(j.id, sub->file);
+        if (idem_key)
+            b.put_idempotency(tenant, *idem_key, {j.id, hash, now}, now + ctx.intake_cfg.idempotency_ttl.count());
+        co_await commit(ctx.store, std::move(b));
+        // Durable now: only from here on may a worker see it and the client hear 202.
+        const auto position = ctx.ready.push({j.priority, j.seq, j.id});
+        auto r = json_reply(202, json::object{{"id", j.id},
+                                              {"status", "queued"},
+                                              {"created_at", format_rfc3339(j.created_at)},
+                                              {"queue_position", position}});
+        r.headers.emplace_back("Location", "/v1/jobs/" + j.id);
+        co_return r;
+    }
+
+    asio::awaitable<reply> get(const std::string& id) {
+        auto j = co_await load(id);
+        if (!j) co_return co_await missing(id);
+        co_return json_reply(200, job_view(*j));
+    }
+
+    asio::awaitable<reply> result(const std::string& id) {
+        auto j = co_await load(id);
+        if (!j) co_return co_await missing(id);
+        if (j->status != job_status::succeeded)
+            co_return error_reply(failure(errc::not_found, "job " + id + " is " + std::string(to_string(j->status)) + "; it has no result"));
+        auto body = co_await offload(ctx.blocking, [&] { return ctx.store.get_result(id); });
+        if (!body) co_return co_await missing(id);
+        const auto format = target.param("format").value_or("json");
+        if (format == "csv") {
+            auto csv = extract::result_to_csv(*body);
+            if (!csv) co_return error_reply(csv.error());
+            reply r;
+            r.content_type = "text/csv; charset=utf-8";
+            r.body = std::move(*csv);
+            co_return r;
+        }
+        if (format != "json") co_return error_reply(failure(errc::invalid_field, "format must be json or csv"));
+        reply r;
+        r.body = std::move(*body);
+        co_return r;
+    }
+
+    asio::awaitable<reply> list() {
+        std::optional<job_status> status;
+        if (auto s = target.param("status")) {
+            status = parse_job_status(*s);
+            if (!status) co_return error_reply(failure(errc::invalid_field, "status must be queued, processing, succeeded, failed or canceled"));
+        }
+        std::size_t limit = 20;
+        if (auto l = target.param("limit")) {
+            auto [p, ec] = std::from_chars(l->data(), l->data() + l->size(), limit);
+            if (ec != std::errc{} || p != l->data() + l->size() || limit < 1 || limit > 100)
+                co_return error_reply(failure(errc::invalid_field, "limit must be 1 to 100"));
+        }
+        std::optional<std::string> cursor;
+        if (auto c = target.param("cursor")) {
+            cursor = base64_decode(*c);
+            if (!cursor || cursor->size() < 9) co_return error_reply(failure(errc::invalid_field, "cursor is not one docket issued"));
+        }
+        auto page = co_await offload(ctx.blocking, [&] {
+            return ctx.store.list_jobs(tenant, status, limit, cursor ? std::optional<std::string_view>(*cursor) : std::nullopt);
+        });
+        json::array data;
+        for (const auto& j : page.jobs) data.push_back(job_view(j));
+        co_return json_reply(200, json::object{{"data", std::move(data)},
+                                               {"next_cursor", page.next_cursor ? json::value(base64url_encode(*page.next_cursor)) : json::value(nullptr)}});
+    }
+
+    asio::awaitable<reply> remove(const std::string& id) {
+        auto j = co_await load(id);
+        if (!j) co_return co_await missing(id);
+        const auto retention = ctx.store.settings().retention;
+        if (j->status == job_status::queued) {
+            // Whoever removes the entry from the ready queue owns the job: us, or a worker.
+            if (!ctx.ready.erase({j->priority, j->seq, j->id}))
+                co_return error_reply(failure(errc::conflict, "job " + id + " is being processed and cannot be canceled"));
+            auto next = queue::cancel(*j, now_ms(), retention);
+            if (!next) co_return error_reply(next.error());
+            auto b = ctx.store.new_batch();
+            b.put_job(&*j, *next);
+            co_await commit(ctx.store, std::move(b));
+            co_return json_reply(200, job_view(*next));
+        }
+        if (j->status == job_status::processing)
+            co_return error_reply(failure(errc::conflict, "job " + id + " is being processed and cannot be canceled"));
+        auto b = ctx.store.new_batch();
+        b.delete_job(*j);
+        co_await commit(ctx.store, std::move(b));
+        reply r;
+        r.status = 204;
+        co_return r;
+    }
+};
+
+} // namespace
+
+asio::awaitable<reply> api::on_request(request r) {
+    auto t = split_target(r.target);
+    auto rt = t ? route(r.method, t->path) : routing{};
+    if (!rt.match) co_return error_reply(failure(errc::not_found, "no such path")); // on_headers already answered
+    handler_state h{ctx_, r, *t, {}};
+    if (rt.match->needs_auth) {
+        auto key = auth::presented_key(r.header("authorization"), r.header("x-api-key"));
+        auto tenant = key ? ctx_.keys.tenant_for(*key) : std::nullopt;
+        if (!tenant) co_return error_reply(failure(errc::unauthorized, "unknown or revoked API key"));
+        h.tenant = std::move(*tenant);
+    }
+    switch (rt.match->id) {
+    case route_id::healthz: co_return json_reply(200, json::object{{"status", "ok"}});
+    case route_id::readyz:
+        if (!ctx_.accepting) co_return error_reply(failure(errc::not_ready, "not accepting jobs"));
+        co_return json_reply(200, json::object{{"status", "ready"}, {"queue_depth", ctx_.ready.size()}});
+    case route_id::create_job: co_return co_await h.create();
+    case route_id::list_jobs: co_return co_await h.list();
+    case route_id::get_job: co_return co_await h.get(rt.match->job_id);
+    case route_id::get_result: co_return co_await h.result(rt.match->job_id);
+    case route_id::delete_job: co_return co_await h.remove(rt.match->job_id);
+    }
+    co_return error_reply(failure(errc::internal, "unrouted"));
+}
+
+} // namespace docket::http

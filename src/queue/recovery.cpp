@@ -1,0 +1,49 @@
+// Start-up and lease-expiry recovery. Called by the serve command at start and by the sweeper.
+
+#include <docket/queue/recovery.hpp>
+#include <docket/core/log.hpp>
+
+namespace docket::queue {
+namespace {
+
+void requeue_if_queued(ready_queue& ready, const job& j) {
+    if (j.status == job_status::queued) ready.push({j.priority, j.seq, j.id});
+}
+
+} // namespace
+
+std::pair<std::size_t, std::size_t> recover_at_start(store::store& s, ready_queue& ready, const config& cfg,
+                                                     timestamp now) {
+    const auto retention = s.settings().retention;
+    auto claimed = s.claimed_jobs();
+    if (!claimed.empty()) {
+        auto b = s.new_batch();
+        for (const auto& j : claimed) b.put_job(&j, recover(j, now, cfg, retention));
+        s.commit_wait(std::move(b));
+    }
+    auto queued = s.queued_jobs();
+    for (const auto& j : queued) requeue_if_queued(ready, j);
+    return {claimed.size(), queued.size()};
+}
+
+std::size_t recover_expired_leases(store::store& s, ready_queue& ready, job_locks& locks, const config& cfg,
+                                   timestamp now) {
+    std::size_t n = 0;
+    for (const auto& seen : s.claimed_jobs()) {
+        if (!seen.lease_until || *seen.lease_until > now) continue;
+        std::lock_guard lock(locks.of(seen.id));
+        auto j = s.get_job(seen.id); // re-read under the lock: the worker may have finished
+        if (!j || j->status != job_status::processing || !j->lease_until || *j->lease_until > now) continue;
+        auto next = recover(*j, now, cfg, s.settings().retention);
+        auto b = s.new_batch();
+        b.put_job(&*j, next);
+        s.commit_wait(std::move(b));
+        log::warn("lease of " + j->id + " expired on attempt " + std::to_string(j->attempts) + "; now " +
+                  std::string(to_string(next.status)));
+        requeue_if_queued(ready, next);
+        ++n;
+    }
+    return n;
+}
+
+} // namespace docket::queue

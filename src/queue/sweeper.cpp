@@ -1,0 +1,54 @@
+// The retention and lease sweep, started by the serve command.
+
+#include <docket/queue/sweeper.hpp>
+#include <docket/queue/recovery.hpp>
+#include <docket/core/log.hpp>
+
+namespace docket::queue {
+
+sweeper::sweeper(store::store& s, ready_queue& ready, job_locks& locks, const config& cfg)
+    : store_(s), ready_(ready), locks_(locks), cfg_(cfg) {}
+
+sweeper::~sweeper() { stop(); }
+
+void sweeper::start() {
+    thread_ = std::thread([this] {
+        std::unique_lock lock(mutex_);
+        while (!stopping_) {
+            cv_.wait_for(lock, store_.settings().sweep_interval, [&] { return stopping_; });
+            if (stopping_) break;
+            lock.unlock();
+            try {
+                run_once(now_ms());
+            } catch (const std::exception& e) {
+                log::error(std::string("sweep: ") + e.what());
+            }
+            lock.lock();
+        }
+    });
+}
+
+void sweeper::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+std::size_t sweeper::run_once(timestamp now) {
+    constexpr std::size_t k_chunk = 500;
+    std::size_t total = 0;
+    for (;;) {
+        const std::size_t n = store_.sweep(now, k_chunk);
+        total += n;
+        if (n < k_chunk) break;
+        std::this_thread::yield(); // let intake's writes in between chunks
+    }
+    if (total > 0) log::info("sweep removed " + std::to_string(total) + " expired records");
+    recover_expired_leases(store_, ready_, locks_, cfg_, now);
+    return total;
+}
+
+} // namespace docket::queue

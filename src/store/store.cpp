@@ -1,0 +1,410 @@
+// RocksDB behind docket's domain operations, and the group committer that makes intake durable
+// at HTTP speed. Called by intake, the workers, the sweeper and the keys command.
+
+#include <docket/store/store.hpp>
+#include <docket/core/log.hpp>
+
+#include <boost/describe.hpp>
+#include <boost/json.hpp>
+
+#include <rocksdb/db.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+namespace docket::store {
+
+BOOST_DESCRIBE_STRUCT(idempotency_record, (), (job_id, request_hash, created_at))
+BOOST_DESCRIBE_STRUCT(key_record, (), (id, tenant, hash, created_at, revoked))
+
+namespace {
+
+// Column families, in the order of the handles vector.
+enum cf : std::size_t { meta, jobs, documents, results, queue_idx, leases, tenant_jobs, expiry, idempotency, keys_cf, tombstones, cf_count };
+constexpr const char* k_cf_names[cf_count] = {
+    "default", "jobs", "documents", "results", "queue", "leases",
+    "tenant_jobs", "expiry", "idempotency", "keys", "tombstones"};
+
+// Expiry index entries say what expires: a job, an idempotency record, or a tombstone.
+constexpr char k_expire_job = 'j', k_expire_idem = 'i', k_expire_tomb = 'g';
+
+void append_be64(std::string& s, std::uint64_t v) {
+    for (int i = 7; i >= 0; --i) s += static_cast<char>(v >> (8 * i));
+}
+
+std::uint64_t read_be64(std::string_view s) {
+    std::uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(s[i]);
+    return v;
+}
+
+std::string queue_key(const job& j) {
+    std::string k(1, static_cast<char>(j.priority));
+    append_be64(k, j.seq);
+    return k;
+}
+
+std::string tenant_prefix(std::string_view tenant) {
+    std::string k(tenant);
+    k += '\0';
+    return k;
+}
+
+// Newest first: the creation time is stored inverted.
+std::string tenant_suffix(const job& j) {
+    std::string s;
+    append_be64(s, ~static_cast<std::uint64_t>(j.created_at));
+    s += j.id;
+    return s;
+}
+
+std::string expiry_key(timestamp t, char kind, std::string_view what) {
+    std::string k;
+    append_be64(k, static_cast<std::uint64_t>(t));
+    k += kind;
+    k += what;
+    return k;
+}
+
+std::string idem_key(std::string_view tenant, std::string_view key) {
+    std::string k = tenant_prefix(tenant);
+    k += key;
+    return k;
+}
+
+rocksdb::Slice slice(std::string_view s) { return {s.data(), s.size()}; }
+
+void check(const rocksdb::Status& s, std::string_view what) {
+    if (!s.ok()) throw std::runtime_error(std::string(what) + ": " + s.ToString());
+}
+
+} // namespace
+
+struct batch::impl {
+    std::vector<rocksdb::ColumnFamilyHandle*>* cfs;
+    rocksdb::WriteBatch wb;
+    rocksdb::ColumnFamilyHandle* h(cf c) const { return (*cfs)[c]; }
+};
+
+batch::batch(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+batch::~batch() = default;
+batch::batch(batch&&) noexcept = default;
+batch& batch::operator=(batch&&) noexcept = default;
+
+void batch::put_job(const job* before, const job& after) {
+    auto& wb = impl_->wb;
+    auto h = [&](cf c) { return impl_->h(c); };
+    const std::string id = after.id;
+    check(wb.Put(h(jobs), id, encode_job(after)), "batch");
+    if (!before) check(wb.Put(h(tenant_jobs), tenant_prefix(after.tenant) + tenant_suffix(after), ""), "batch");
+    if (before && before->status == job_status::queued) check(wb.Delete(h(queue_idx), queue_key(*before)), "batch");
+    if (after.status == job_status::queued) check(wb.Put(h(queue_idx), queue_key(after), id), "batch");
+    if (before && before->status == job_status::processing && after.status != job_status::processing)
+        check(wb.Delete(h(leases), id), "batch");
+    if (after.status == job_status::processing) check(wb.Put(h(leases), id, ""), "batch");
+    const bool expiry_changed = !before || before->expires_at != after.expires_at;
+    if (expiry_changed && before && before->expires_at)
+        check(wb.Delete(h(expiry), expiry_key(*before->expires_at, k_expire_job, id)), "batch");
+    if (expiry_changed && after.expires_at)
+        check(wb.Put(h(expiry), expiry_key(*after.expires_at, k_expire_job, id), ""), "batch");
+    if (is_finished(after.status)) check(wb.Delete(h(documents), id), "batch");
+}
+
+void batch::put_document(std::string_view job_id, std::string_view bytes) {
+    check(impl_->wb.Put(impl_->h(documents), slice(job_id), slice(bytes)), "batch");
+}
+
+void batch::put_result(std::string_view job_id, std::string_view json) {
+    check(impl_->wb.Put(impl_->h(results), slice(job_id), slice(json)), "batch");
+}
+
+void batch::put_idempotency(std::string_view tenant, std::string_view key, const idempotency_record& r,
+                            timestamp expires_at) {
+    const std::string k = idem_key(tenant, key);
+    check(impl_->wb.Put(impl_->h(idempotency), k, boost::json::serialize(boost::json::value_from(r))), "batch");
+    check(impl_->wb.Put(impl_->h(expiry), expiry_key(expires_at, k_expire_idem, k), ""), "batch");
+}
+
+void batch::delete_job(const job& j) {
+    auto& wb = impl_->wb;
+    auto h = [&](cf c) { return impl_->h(c); };
+    check(wb.Delete(h(jobs), j.id), "batch");
+    check(wb.Delete(h(documents), j.id), "batch");
+    check(wb.Delete(h(results), j.id), "batch");
+    check(wb.Delete(h(tenant_jobs), tenant_prefix(j.tenant) + tenant_suffix(j)), "batch");
+    if (j.status == job_status::queued) check(wb.Delete(h(queue_idx), queue_key(j)), "batch");
+    if (j.status == job_status::processing) check(wb.Delete(h(leases), j.id), "batch");
+    if (j.expires_at) check(wb.Delete(h(expiry), expiry_key(*j.expires_at, k_expire_job, j.id)), "batch");
+}
+
+void batch::put_key(const key_record& k) {
+    check(impl_->wb.Put(impl_->h(keys_cf), k.hash, boost::json::serialize(boost::json::value_from(k))), "batch");
+}
+
+struct store::impl {
+    std::unique_ptr<rocksdb::DB> db;
+    std::vector<rocksdb::ColumnFamilyHandle*> cfs;
+
+    // Group committer: batches wait here while the previous fsync runs, then share the next.
+    struct pending {
+        rocksdb::WriteBatch wb;
+        std::function<void(std::exception_ptr)> done;
+    };
+    std::mutex mutex;
+    std::condition_variable cv;
+    std::vector<pending> queue;
+    bool stopping = false;
+    bool fsync = true;
+    std::thread committer;
+
+    void run_committer() {
+        std::vector<pending> items;
+        for (;;) {
+            {
+                std::unique_lock lock(mutex);
+                cv.wait(lock, [&] { return stopping || !queue.empty(); });
+                if (queue.empty()) return;
+                items.swap(queue);
+            }
+            std::vector<std::exception_ptr> errors(items.size());
+            rocksdb::WriteOptions wo;
+            wo.sync = false;
+            for (std::size_t i = 0; i < items.size(); ++i) {
+                auto s = db->Write(wo, &items[i].wb);
+                if (!s.ok()) errors[i] = std::make_exception_ptr(std::runtime_error("write: " + s.ToString()));
+            }
+            std::exception_ptr sync_error;
+            if (fsync) {
+                // One fsync covers every batch written above: this is the group commit.
+                auto s = db->SyncWAL();
+                if (!s.ok()) sync_error = std::make_exception_ptr(std::runtime_error("WAL sync: " + s.ToString()));
+            }
+            for (std::size_t i = 0; i < items.size(); ++i) {
+                if (items[i].done) items[i].done(errors[i] ? errors[i] : sync_error);
+            }
+            items.clear();
+        }
+    }
+
+    rocksdb::ColumnFamilyHandle* h(cf c) const { return cfs[c]; }
+
+    std::optional<std::string> get(cf c, std::string_view key) const {
+        std::string value;
+        auto s = db->Get(rocksdb::ReadOptions(), h(c), slice(key), &value);
+        if (s.IsNotFound()) return std::nullopt;
+        check(s, "read");
+        return value;
+    }
+
+    template <class F>
+    void scan(cf c, std::string_view from, F&& f) const {
+        std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), h(c)));
+        for (it->Seek(slice(from)); it->Valid(); it->Next())
+            if (!f(std::string_view(it->key().data(), it->key().size()), std::string_view(it->value().data(), it->value().size())))
+                break;
+        check(it->status(), "scan");
+    }
+};
+
+store::store(const config& cfg, std::unique_ptr<impl> p) : cfg_(cfg), impl_(std::move(p)) {}
+
+std::unique_ptr<store> store::open(const config& cfg) {
+    std::filesystem::create_directories(cfg.data_dir);
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    options.create_missing_column_families = true;
+    options.max_background_jobs = 2;
+    options.db_write_buffer_size = 64ull << 20; // all memtables together
+    options.keep_log_file_num = 4;
+    options.max_manifest_file_size = 64ull << 20;
+
+    rocksdb::BlockBasedTableOptions table;
+    table.block_cache = rocksdb::NewLRUCache(cfg.block_cache);
+    rocksdb::ColumnFamilyOptions base;
+    base.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    base.write_buffer_size = 16ull << 20;
+
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    for (std::size_t i = 0; i < cf_count; ++i) {
+        rocksdb::ColumnFamilyOptions o = base;
+        if (i == documents) {
+            // Document bytes go to blob files at flush and are not rewritten by compactions.
+            o.enable_blob_files = true;
+            o.min_blob_size = 4096;
+            o.enable_blob_garbage_collection = true;
+        }
+        descriptors.emplace_back(k_cf_names[i], o);
+    }
+    auto p = std::make_unique<impl>();
+    rocksdb::DB* raw = nullptr;
+    rocksdb::DBOptions dbo(options);
+    auto s = rocksdb::DB::Open(dbo, cfg.data_dir.string(), descriptors, &p->cfs, &raw);
+    if (!s.ok()) {
+        if (s.ToString().find("lock") != std::string::npos)
+            throw std::runtime_error("the data dir " + cfg.data_dir.string() +
+                                     " is in use by another docket process (" + s.ToString() + ")");
+        throw std::runtime_error("cannot open the store at " + cfg.data_dir.string() + ": " + s.ToString());
+    }
+    p->db.reset(raw);
+    p->fsync = cfg.fsync;
+    auto* ip = p.get();
+    p->committer = std::thread([ip] { ip->run_committer(); });
+    return std::unique_ptr<store>(new store(cfg, std::move(p)));
+}
+
+store::~store() {
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->stopping = true;
+    }
+    impl_->cv.notify_all();
+    if (impl_->committer.joinable()) impl_->committer.join();
+    try { flush(); } catch (const std::exception& e) { log::error(std::string("store close: ") + e.what()); }
+    for (auto* h : impl_->cfs) impl_->db->DestroyColumnFamilyHandle(h);
+    impl_->db->Close();
+}
+
+batch store::new_batch() {
+    auto p = std::make_unique<batch::impl>();
+    p->cfs = &impl_->cfs;
+    return batch(std::move(p));
+}
+
+void store::commit(batch&& b, std::function<void(std::exception_ptr)> done) {
+    {
+        std::lock_guard lock(impl_->mutex);
+        if (impl_->stopping) throw std::runtime_error("store is closing");
+        impl_->queue.push_back({std::move(b.impl_->wb), std::move(done)});
+    }
+    impl_->cv.notify_one();
+}
+
+void store::commit_wait(batch&& b) {
+    std::promise<void> p;
+    auto f = p.get_future();
+    commit(std::move(b), [&p](std::exception_ptr e) {
+        if (e) p.set_exception(e);
+        else p.set_value();
+    });
+    f.get();
+}
+
+void store::write(batch&& b) {
+    check(impl_->db->Write(rocksdb::WriteOptions(), &b.impl_->wb), "write");
+}
+
+std::optional<job> store::get_job(std::string_view id) const {
+    auto v = impl_->get(jobs, id);
+    if (!v) return std::nullopt;
+    auto j = decode_job(*v);
+    if (!j) throw std::runtime_error("corrupt job record " + std::string(id));
+    return j;
+}
+
+std::optional<std::string> store::get_document(std::string_view id) const { return impl_->get(documents, id); }
+std::optional<std::string> store::get_result(std::string_view id) const { return impl_->get(results, id); }
+std::optional<std::string> store::get_tombstone(std::string_view id) const { return impl_->get(tombstones, id); }
+
+std::optional<idempotency_record> store::get_idempotency(std::string_view tenant, std::string_view key) const {
+    auto v = impl_->get(idempotency, idem_key(tenant, key));
+    if (!v) return std::nullopt;
+    return boost::json::value_to<idempotency_record>(boost::json::parse(*v));
+}
+
+job_page store::list_jobs(std::string_view tenant, std::optional<job_status> status, std::size_t limit,
+                          std::optional<std::string_view> cursor) const {
+    constexpr std::size_t k_max_examined = 5000;
+    const std::string prefix = tenant_prefix(tenant);
+    std::string from = prefix;
+    if (cursor) from += *cursor;
+    job_page page;
+    std::size_t examined = 0;
+    std::string last_suffix;
+    bool more = false;
+    impl_->scan(tenant_jobs, from, [&](std::string_view key, std::string_view) {
+        if (key.substr(0, prefix.size()) != prefix) return false;
+        const auto suffix = key.substr(prefix.size());
+        if (cursor && suffix == *cursor) return true; // the cursor names the last one already returned
+        if (page.jobs.size() == limit || examined == k_max_examined) { more = true; return false; }
+        ++examined;
+        last_suffix = suffix;
+        auto j = get_job(suffix.substr(8));
+        if (j && (!status || j->status == *status)) page.jobs.push_back(std::move(*j));
+        return true;
+    });
+    if (more) page.next_cursor = last_suffix;
+    return page;
+}
+
+std::vector<job> store::queued_jobs() const {
+    std::vector<job> out;
+    impl_->scan(queue_idx, "", [&](std::string_view, std::string_view id) {
+        if (auto j = get_job(id)) out.push_back(std::move(*j));
+        return true;
+    });
+    return out;
+}
+
+std::vector<job> store::claimed_jobs() const {
+    std::vector<job> out;
+    impl_->scan(leases, "", [&](std::string_view id, std::string_view) {
+        if (auto j = get_job(id)) out.push_back(std::move(*j));
+        return true;
+    });
+    return out;
+}
+
+std::uint64_t store::max_seq() const {
+    std::uint64_t m = 0;
+    impl_->scan(queue_idx, "", [&](std::string_view key, std::string_view) {
+        m = std::max(m, read_be64(key.substr(1)));
+        return true;
+    });
+    for (const auto& j : claimed_jobs()) m = std::max(m, j.seq);
+    return m;
+}
+
+std::size_t store::sweep(timestamp now, std::size_t max) {
+    auto b = new_batch();
+    auto& wb = b.impl_->wb;
+    std::size_t removed = 0;
+    impl_->scan(expiry, "", [&](std::string_view key, std::string_view) {
+        if (removed == max || static_cast<timestamp>(read_be64(key)) > now) return false;
+        const char kind = key[8];
+        const std::string what(key.substr(9));
+        if (kind == k_expire_job) {
+            if (auto j = get_job(what)) {
+                b.delete_job(*j);
+                check(wb.Put(impl_->h(tombstones), what, j->tenant), "batch");
+                check(wb.Put(impl_->h(expiry), expiry_key(now + cfg_.gone_ttl.count(), k_expire_tomb, what), ""), "batch");
+            }
+        } else if (kind == k_expire_idem) {
+            check(wb.Delete(impl_->h(idempotency), what), "batch");
+        } else if (kind == k_expire_tomb) {
+            check(wb.Delete(impl_->h(tombstones), what), "batch");
+        }
+        check(wb.Delete(impl_->h(expiry), slice(key)), "batch");
+        ++removed;
+        return true;
+    });
+    if (removed > 0) write(std::move(b));
+    return removed;
+}
+
+std::vector<key_record> store::keys() const {
+    std::vector<key_record> out;
+    impl_->scan(keys_cf, "", [&](std::string_view, std::string_view v) {
+        out.push_back(boost::json::value_to<key_record>(boost::json::parse(v)));
+        return true;
+    });
+    return out;
+}
+
+void store::flush() { check(impl_->db->FlushWAL(true), "flush"); }
+
+} // namespace docket::store
