@@ -2,6 +2,7 @@
 
 #include <docket/core/error.hpp>
 
+#include <ostream>
 #include <stdexcept>
 
 namespace docket {
@@ -43,6 +44,8 @@ std::string_view code_name(errc e) noexcept {
     }
     return "INTERNAL";
 }
+
+std::ostream& operator<<(std::ostream& os, const error& e) { return os << code_name(e.code) << ": " << e.message; }
 
 void throw_exception_from_error(const error& e, const boost::source_location&) {
     throw std::runtime_error(std::string(code_name(e.code)) + ": " + e.message);

@@ -147,6 +147,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
         for (;;) {
             bhttp::request_parser<bhttp::string_body> parser;
             parser.header_limit(static_cast<std::uint32_t>(cfg_.max_header_bytes));
+            parser.body_limit(boost::none); // the handler sets it once it has seen the headers
             stream.expires_after(cfg_.idle_timeout);
             auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, k_tuple);
             if (ec == bhttp::error::header_limit) {

@@ -16,7 +16,7 @@ bool looks_like_text(std::string_view b) {
     while (i < n) {
         const auto c = static_cast<unsigned char>(b[i]);
         if (c < 0x80) {
-            if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f') return false;
+            if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f') || c == 0x7F) return false;
             ++i;
             continue;
         }

@@ -5,6 +5,7 @@
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
 
+#include <iosfwd>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -50,6 +51,9 @@ struct error {
 
 //! Thrown only when a caller insists on the value of a failed outcome.
 [[noreturn]] void throw_exception_from_error(const error& e, const boost::source_location& loc);
+
+//! "CODE: message", for logs and test output.
+std::ostream& operator<<(std::ostream& os, const error& e);
 
 template <class T>
 using outcome = boost::system::result<T, error>;

@@ -1,0 +1,261 @@
+#include "../support/fixtures.hpp"
+#include "../support/server.hpp"
+
+#include <docket/core/encoding.hpp>
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+using namespace docket;
+using namespace docket::test;
+using namespace std::chrono_literals;
+
+namespace {
+std::string str(const boost::json::value& v, const char* key) { return std::string(v.at(key).as_string()); }
+std::string error_code(const http_response& r) { return str(parse_json(r.body).at("error"), "code"); }
+} // namespace
+
+TEST_CASE("a PDF sent as multipart and as base64 JSON is extracted, readable as JSON and CSV", "[e2e][api]") {
+    docket_server srv;
+    srv.start();
+    auto c = srv.client();
+    const auto pdf = make_pdf({"Quarterly report for ACME", "Second page with totals 991.20"});
+
+    auto r1 = submit(c, srv.auth(), pdf, {{"metadata", R"({"ref":"A-1"})"}, {"priority", "high"}});
+    REQUIRE(r1.status == 202);
+    auto accepted = parse_json(r1.body);
+    CHECK(str(accepted, "status") == "queued");
+    CHECK(accepted.at("queue_position").as_int64() >= 1);
+    CHECK(r1.header("location") == "/v1/jobs/" + str(accepted, "id"));
+
+    auto headers = srv.auth();
+    headers.emplace_back("Content-Type", "application/json");
+    auto r2 = c.request("POST", "/v1/jobs", headers,
+                        R"({"file":")" + base64_encode(pdf) + R"(","filename":"report.pdf","document_type":"invoice"})");
+    REQUIRE(r2.status == 202);
+
+    for (const auto& [r, filename] : {std::pair{r1, std::string("doc.pdf")}, std::pair{r2, std::string("report.pdf")}}) {
+        const auto id = str(parse_json(r.body), "id");
+        auto job = wait_for_status(c, srv.auth(), id, {"succeeded", "failed"});
+        REQUIRE(str(job, "status") == "succeeded");
+        CHECK(job.at("attempts").as_int64() == 1);
+        CHECK(str(job.at("document"), "filename") == filename);
+        CHECK(str(job.at("document"), "media_type") == "application/pdf");
+        CHECK(job.at("document").at("pages").as_int64() == 2);
+        CHECK(job.at("document").at("size").as_int64() == static_cast<std::int64_t>(pdf.size()));
+        auto result = c.request("GET", "/v1/jobs/" + id + "/result", srv.auth());
+        REQUIRE(result.status == 200);
+        auto body = parse_json(result.body);
+        CHECK(body.at("page_count").as_int64() == 2);
+        CHECK(str(body.at("pages").at(0), "text").find("Quarterly report for ACME") != std::string::npos);
+        auto csv = c.request("GET", "/v1/jobs/" + id + "/result?format=csv", srv.auth());
+        CHECK(csv.status == 200);
+        CHECK(csv.header("content-type")->find("text/csv") == 0);
+        CHECK(csv.body.find("2,\"Second page with totals 991.20") != std::string::npos);
+    }
+    auto job1 = parse_json(c.request("GET", "/v1/jobs/" + str(accepted, "id"), srv.auth()).body);
+    CHECK(job1.at("metadata").at("ref").as_string() == "A-1");
+    CHECK(str(job1, "priority") == "high");
+}
+
+TEST_CASE("keys: none or a wrong one is 401, another tenant's job is 404, a revoked key is 401", "[e2e][api]") {
+    docket_server srv;
+    const auto other = srv.create_key("other");
+    const auto doomed = srv.create_key("acme");
+    auto keys = srv.command({"keys", "list"});
+    const auto doomed_id = "key_" + hex_encode(sha256(doomed)).substr(0, 12);
+    CHECK(keys.out.find(doomed_id) != std::string::npos);
+    REQUIRE(srv.command({"keys", "revoke", doomed_id}).exit_code == 0);
+    CHECK(srv.command({"keys", "list"}).out.find("revoked") != std::string::npos);
+    srv.start();
+    auto c = srv.client();
+    auto none = c.request("GET", "/v1/jobs");
+    CHECK(none.status == 401);
+    CHECK(error_code(none) == "UNAUTHORIZED");
+    CHECK(c.request("GET", "/v1/jobs", {{"Authorization", "Bearer dk_wrong"}}).status == 401);
+    CHECK(c.request("GET", "/v1/jobs", srv.auth(doomed)).status == 401);
+    CHECK(c.request("GET", "/v1/jobs", {{"X-API-Key", srv.key()}}).status == 200);
+
+    auto r = submit(c, srv.auth(), make_pdf({"tenant acme only"}));
+    REQUIRE(r.status == 202);
+    const auto id = str(parse_json(r.body), "id");
+    CHECK(c.request("GET", "/v1/jobs/" + id, srv.auth()).status == 200);
+    auto foreign = c.request("GET", "/v1/jobs/" + id, srv.auth(other));
+    CHECK(foreign.status == 404);
+    CHECK(error_code(foreign) == "NOT_FOUND");
+    CHECK(c.request("GET", "/v1/jobs/" + id + "/result", srv.auth(other)).status == 404);
+    CHECK(c.request("DELETE", "/v1/jobs/" + id, srv.auth(other)).status == 404);
+    CHECK(parse_json(c.request("GET", "/v1/jobs", srv.auth(other)).body).at("data").as_array().empty());
+}
+
+TEST_CASE("oversized uploads get 413 before the body is read, chunked ones while streaming", "[e2e][api]") {
+    docket_server srv({"--max-upload", "1MiB"});
+    srv.start();
+    auto c = srv.client();
+    auto headers = srv.auth();
+    headers.emplace_back("Content-Type", "multipart/form-data; boundary=b");
+    // Declares 100 MiB but sends nothing: the answer must come from the headers alone.
+    auto early = c.raw("POST /v1/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + srv.key() +
+                       "\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 104857600\r\n\r\n");
+    CHECK(early.status == 413);
+    CHECK(error_code(early) == "PAYLOAD_TOO_LARGE");
+
+    auto c2 = srv.client();
+    std::string chunked = "POST /v1/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + srv.key() +
+                          "\r\nContent-Type: multipart/form-data; boundary=b\r\nTransfer-Encoding: chunked\r\n\r\n";
+    const std::string chunk(64 << 10, 'x');
+    for (int i = 0; i < 40; ++i) chunked += "10000\r\n" + chunk + "\r\n"; // 2.5 MiB in 64 KiB chunks
+    chunked += "0\r\n\r\n";
+    auto streamed = c2.raw(chunked);
+    CHECK(streamed.status == 413);
+
+    // Under the HTTP limit but over the document limit once decoded: still 413.
+    auto c3 = srv.client();
+    auto big = submit(c3, srv.auth(), "%PDF-1.4\n" + std::string((1 << 20) + 10, 'a'));
+    CHECK(big.status == 413);
+    CHECK(c3.request("GET", "/healthz").status == 200); // and the service is fine
+}
+
+TEST_CASE("unsupported types get 415 by magic bytes; malformed input gets 400 with a code", "[e2e][api]") {
+    docket_server srv;
+    srv.start();
+    auto c = srv.client();
+    auto text_type = srv.auth();
+    text_type.emplace_back("Content-Type", "text/plain");
+    auto wrong_ct = c.request("POST", "/v1/jobs", text_type, "hello");
+    CHECK(wrong_ct.status == 415);
+    CHECK(error_code(wrong_ct) == "UNSUPPORTED_MEDIA_TYPE");
+    // Named .pdf, declared application/pdf, but an ELF binary.
+    auto elf = submit(c, srv.auth(), std::string("\x7F" "ELF\x02\x01\x01\0\0\0\0\0", 12));
+    CHECK(elf.status == 415);
+
+    auto json_ct = srv.auth();
+    json_ct.emplace_back("Content-Type", "application/json");
+    auto bad_json = c.request("POST", "/v1/jobs", json_ct, "{not json");
+    CHECK(bad_json.status == 400);
+    CHECK(error_code(bad_json) == "INVALID_JSON");
+    auto bad_field = submit(c, srv.auth(), make_pdf({"x"}), {{"priority", "asap"}});
+    CHECK(bad_field.status == 400);
+    CHECK(error_code(bad_field) == "INVALID_FIELD");
+    auto mp = srv.auth();
+    mp.emplace_back("Content-Type", "multipart/form-data; boundary=zz");
+    auto truncated = c.request("POST", "/v1/jobs", mp, "--zz\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\n%PDF-1.4 cut");
+    CHECK(truncated.status == 400);
+    CHECK(error_code(truncated) == "INVALID_MULTIPART");
+    auto put = c.request("PUT", "/v1/jobs/job_x", srv.auth());
+    CHECK(put.status == 405);
+    CHECK(put.header("allow") == "GET, DELETE");
+    CHECK(c.request("GET", "/v1/nothing", srv.auth()).status == 404);
+    CHECK(c.request("GET", "/v1/jobs?limit=1000", srv.auth()).status == 400);
+    CHECK(c.request("GET", "/v1/jobs?status=done", srv.auth()).status == 400);
+    CHECK(c.request("GET", "/v1/jobs/job_doesnotexist", srv.auth()).status == 404);
+}
+
+TEST_CASE("Idempotency-Key replays the original job and refuses a different body", "[e2e][api]") {
+    docket_server srv;
+    srv.start();
+    auto c = srv.client();
+    const auto pdf = make_pdf({"idempotent"});
+    auto first = submit(c, srv.auth(), pdf, {}, {{"Idempotency-Key", "order-77"}});
+    REQUIRE(first.status == 202);
+    auto again = submit(c, srv.auth(), pdf, {}, {{"Idempotency-Key", "order-77"}});
+    CHECK(again.status == 200);
+    CHECK(again.header("idempotent-replayed") == "true");
+    CHECK(str(parse_json(again.body), "id") == str(parse_json(first.body), "id"));
+    auto changed = submit(c, srv.auth(), make_pdf({"something else"}), {}, {{"Idempotency-Key", "order-77"}});
+    CHECK(changed.status == 409);
+    CHECK(error_code(changed) == "IDEMPOTENCY_CONFLICT");
+    // Keys are per tenant, and a new key creates a new job.
+    auto fresh = submit(c, srv.auth(), pdf, {}, {{"Idempotency-Key", "order-78"}});
+    CHECK(fresh.status == 202);
+    CHECK(str(parse_json(fresh.body), "id") != str(parse_json(first.body), "id"));
+}
+
+TEST_CASE("a corrupt PDF fails its own job while the others succeed and the service keeps serving", "[e2e][api]") {
+    docket_server srv;
+    srv.start();
+    auto c = srv.client();
+    const auto good = make_pdf({"healthy neighbour"});
+    std::vector<std::string> ids;
+    for (int i = 0; i < 3; ++i) ids.push_back(str(parse_json(submit(c, srv.auth(), good).body), "id"));
+    auto bad = submit(c, srv.auth(), good.substr(0, good.size() / 4));
+    REQUIRE(bad.status == 202);
+    auto noise = submit(c, srv.auth(), "%PDF-1.5\n" + std::string(20000, '\x02'));
+    REQUIRE(noise.status == 202);
+    for (int i = 0; i < 3; ++i) ids.push_back(str(parse_json(submit(c, srv.auth(), good).body), "id"));
+    for (const auto& id : ids) CHECK(str(wait_for_status(c, srv.auth(), id, {"succeeded", "failed"}), "status") == "succeeded");
+    auto failed = wait_for_status(c, srv.auth(), str(parse_json(noise.body), "id"), {"succeeded", "failed"});
+    CHECK(str(failed, "status") == "failed");
+    CHECK(str(failed.at("error"), "code") == "INVALID_DOCUMENT");
+    CHECK(failed.at("attempts").as_int64() == 1);
+    wait_for_status(c, srv.auth(), str(parse_json(bad.body), "id"), {"succeeded", "failed"});
+    auto result = c.request("GET", "/v1/jobs/" + str(failed, "id") + "/result", srv.auth());
+    CHECK(result.status == 404);
+    CHECK(c.request("GET", "/readyz").status == 200);
+}
+
+TEST_CASE("listing pages newest first and filters; DELETE cancels queued and removes finished jobs", "[e2e][api]") {
+    docket_server srv({"--workers", "1"});
+    srv.start();
+    auto c = srv.client();
+    // A slow first job (many pages) keeps the single worker busy so later jobs wait in the queue.
+    std::vector<std::string> pages(400, "filler page with some words on it");
+    const auto slow = make_pdf(pages);
+    std::vector<std::string> ids;
+    for (int i = 0; i < 4; ++i) ids.push_back(str(parse_json(submit(c, srv.auth(), slow).body), "id"));
+    const auto last = ids.back();
+    auto canceled = c.request("DELETE", "/v1/jobs/" + last, srv.auth());
+    REQUIRE(canceled.status == 200);
+    CHECK(str(parse_json(canceled.body), "status") == "canceled");
+    CHECK(c.request("DELETE", "/v1/jobs/" + last, srv.auth()).status == 204); // finished now: removed
+    CHECK(c.request("GET", "/v1/jobs/" + last, srv.auth()).status == 404);
+    ids.pop_back();
+
+    auto page1 = parse_json(c.request("GET", "/v1/jobs?limit=2", srv.auth()).body);
+    REQUIRE(page1.at("data").as_array().size() == 2);
+    CHECK(str(page1.at("data").at(0), "id") == ids[2]);
+    CHECK(str(page1.at("data").at(1), "id") == ids[1]);
+    const auto cursor = str(page1, "next_cursor");
+    auto page2 = parse_json(c.request("GET", "/v1/jobs?limit=2&cursor=" + cursor, srv.auth()).body);
+    REQUIRE(page2.at("data").as_array().size() == 1);
+    CHECK(str(page2.at("data").at(0), "id") == ids[0]);
+    CHECK(page2.at("next_cursor").is_null());
+
+    for (const auto& id : ids) wait_for_status(c, srv.auth(), id, {"succeeded"}, 120s);
+    auto done = parse_json(c.request("GET", "/v1/jobs?status=succeeded", srv.auth()).body);
+    CHECK(done.at("data").as_array().size() == 3);
+    CHECK(parse_json(c.request("GET", "/v1/jobs?status=queued", srv.auth()).body).at("data").as_array().empty());
+    CHECK(c.request("DELETE", "/v1/jobs/" + ids[0], srv.auth()).status == 204);
+    CHECK(c.request("GET", "/v1/jobs/" + ids[0] + "/result", srv.auth()).status == 404);
+}
+
+TEST_CASE("a full queue answers 503 with Retry-After", "[e2e][api]") {
+    docket_server srv({"--max-queue-depth", "0", "--retry-after", "7s"});
+    srv.start();
+    auto c = srv.client();
+    auto r = submit(c, srv.auth(), make_pdf({"no room"}));
+    CHECK(r.status == 503);
+    CHECK(r.header("retry-after") == "7");
+    CHECK(error_code(r) == "QUEUE_FULL");
+}
+
+TEST_CASE("results past retention answer 410, then the job is gone from listings", "[e2e][api]") {
+    docket_server srv({"--retention", "1s", "--sweep-interval", "200ms"});
+    srv.start();
+    auto c = srv.client();
+    const auto id = str(parse_json(submit(c, srv.auth(), make_pdf({"short lived"})).body), "id");
+    wait_for_status(c, srv.auth(), id, {"succeeded"});
+    CHECK(c.request("GET", "/v1/jobs/" + id + "/result", srv.auth()).status == 200);
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    int status = 0;
+    while (std::chrono::steady_clock::now() < deadline) {
+        status = c.request("GET", "/v1/jobs/" + id + "/result", srv.auth()).status;
+        if (status != 200) break;
+        std::this_thread::sleep_for(100ms);
+    }
+    CHECK(status == 410);
+    CHECK(c.request("GET", "/v1/jobs/" + id, srv.auth()).status == 410);
+    CHECK(parse_json(c.request("GET", "/v1/jobs", srv.auth()).body).at("data").as_array().empty());
+}

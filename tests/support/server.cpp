@@ -1,0 +1,100 @@
+// Starting, stopping and talking to a real docket process in e2e tests.
+
+#include "server.hpp"
+
+#include <boost/json/parse.hpp>
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace docket::test {
+
+using namespace std::chrono_literals;
+
+docket_server::docket_server(std::vector<std::string> args) : args_(std::move(args)) {
+    key_ = create_key("acme");
+}
+
+run_result docket_server::command(std::vector<std::string> args) const {
+    args.insert(args.begin(), docket_binary());
+    args.push_back("--data-dir");
+    args.push_back((dir_.path() / "data").string());
+    return run(args);
+}
+
+std::string docket_server::create_key(const std::string& tenant) const {
+    auto r = command({"keys", "create", "--tenant", tenant});
+    REQUIRE(r.exit_code == 0);
+    auto pos = r.out.find("dk_");
+    REQUIRE(pos != std::string::npos);
+    return r.out.substr(pos, r.out.find('\n', pos) - pos);
+}
+
+void docket_server::start() {
+    std::vector<std::string> argv{docket_binary(), "serve", "--listen", "127.0.0.1:0", "--data-dir",
+                                  (dir_.path() / "data").string()};
+    argv.insert(argv.end(), args_.begin(), args_.end());
+    proc_ = std::make_unique<child>(argv, dir_.path() / "server.log");
+    auto line = proc_->wait_for_line("listening on", 20s);
+    INFO(log());
+    REQUIRE(line);
+    port_ = static_cast<unsigned short>(std::stoi(line->substr(line->rfind(':') + 1)));
+}
+
+int docket_server::stop() {
+    proc_->signal(SIGTERM);
+    auto code = proc_->wait(60s);
+    return code ? *code : -1;
+}
+
+void docket_server::kill9() {
+    proc_->signal(SIGKILL);
+    proc_->wait(10s);
+}
+
+std::string docket_server::log() const {
+    std::ifstream in(dir_.path() / "server.log");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+boost::json::value parse_json(const std::string& body) {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(body, ec);
+    INFO(body);
+    REQUIRE_FALSE(ec);
+    return v;
+}
+
+boost::json::value wait_for_status(http_client& c, const std::vector<std::pair<std::string, std::string>>& auth,
+                                   const std::string& id, const std::set<std::string>& statuses,
+                                   std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    boost::json::value last;
+    for (;;) {
+        auto r = c.request("GET", "/v1/jobs/" + id, auth);
+        REQUIRE(r.status == 200);
+        last = parse_json(r.body);
+        if (statuses.count(std::string(last.at("status").as_string()))) return last;
+        if (std::chrono::steady_clock::now() > deadline) {
+            FAIL("job " << id << " still " << last.at("status").as_string());
+        }
+        std::this_thread::sleep_for(10ms);
+    }
+}
+
+http_response submit(http_client& c, const std::vector<std::pair<std::string, std::string>>& auth,
+                     const std::string& file, const std::vector<std::pair<std::string, std::string>>& fields,
+                     const std::vector<std::pair<std::string, std::string>>& extra_headers) {
+    auto [type, body] = multipart(fields, "doc.pdf", file, "application/pdf");
+    auto headers = auth;
+    headers.emplace_back("Content-Type", type);
+    headers.insert(headers.end(), extra_headers.begin(), extra_headers.end());
+    return c.request("POST", "/v1/jobs", headers, body);
+}
+
+} // namespace docket::test

@@ -1,0 +1,86 @@
+#include "../support/outcome_printer.hpp"
+#include <docket/auth/keys.hpp>
+#include <docket/config/config.hpp>
+#include <docket/http/error_response.hpp>
+#include <docket/http/router.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace docket;
+
+TEST_CASE("routes tell an unknown path (404) from a wrong method (405)", "[http]") {
+    auto r = http::route("GET", "/v1/jobs/job_abc/result");
+    REQUIRE(r.match);
+    CHECK(r.match->id == http::route_id::get_result);
+    CHECK(r.match->job_id == "job_abc");
+    CHECK(http::route("DELETE", "/v1/jobs/job_abc/").match->id == http::route_id::delete_job);
+    CHECK_FALSE(http::route("GET", "/healthz").match->needs_auth);
+    auto miss = http::route("GET", "/v2/jobs");
+    CHECK_FALSE(miss.match);
+    CHECK(miss.allow.empty());
+    auto wrong = http::route("PUT", "/v1/jobs");
+    CHECK_FALSE(wrong.match);
+    CHECK(wrong.allow == "GET, POST");
+    CHECK_FALSE(http::route("GET", "/v1/jobs//result").match);
+}
+
+TEST_CASE("errors map to one status each and one JSON shape", "[http]") {
+    CHECK(http::status_for(errc::invalid_field) == 400);
+    CHECK(http::status_for(errc::unauthorized) == 401);
+    CHECK(http::status_for(errc::not_found) == 404);
+    CHECK(http::status_for(errc::idempotency_conflict) == 409);
+    CHECK(http::status_for(errc::gone) == 410);
+    CHECK(http::status_for(errc::payload_too_large) == 413);
+    CHECK(http::status_for(errc::unsupported_media_type) == 415);
+    auto r = http::error_reply(failure(errc::queue_full, "full \"now\""), 7);
+    CHECK(r.status == 503);
+    CHECK(r.body == R"({"error":{"code":"QUEUE_FULL","message":"full \"now\""}})");
+    REQUIRE(r.headers.size() == 1);
+    CHECK(r.headers[0] == std::pair<std::string, std::string>{"Retry-After", "7"});
+}
+
+TEST_CASE("keys are presented as Bearer or X-API-Key and stored only as hashes", "[auth]") {
+    CHECK(auth::presented_key("Bearer dk_abc", std::nullopt) == "dk_abc");
+    CHECK(auth::presented_key("bearer   dk_abc ", std::nullopt) == "dk_abc");
+    CHECK(auth::presented_key(std::nullopt, "dk_xyz") == "dk_xyz");
+    CHECK_FALSE(auth::presented_key("Basic abc", std::nullopt));
+    auto k = auth::make_key("acme", 1);
+    CHECK(k.secret.rfind("dk_", 0) == 0);
+    CHECK(k.record.hash.find(k.secret) == std::string::npos);
+    auth::key_directory dir({k.record});
+    CHECK(dir.tenant_for(k.secret) == "acme");
+    CHECK_FALSE(dir.tenant_for(k.secret + "x"));
+    auto revoked = k.record;
+    revoked.revoked = true;
+    dir.add(revoked);
+    CHECK_FALSE(dir.tenant_for(k.secret));
+    CHECK(auth::valid_tenant("acme-1.prod"));
+    CHECK_FALSE(auth::valid_tenant("a b"));
+}
+
+TEST_CASE("config: flags beat environment beat file beat defaults", "[config]") {
+    const std::string file = "# comment\nlisten = 127.0.0.1:1111\nmax-upload = 10MiB\nretention = 2h\nworkers = 3\n";
+    auto reader = [&](const std::string& path) -> std::optional<std::string> {
+        if (path == "/etc/docket.conf") return file;
+        return std::nullopt;
+    };
+    std::map<std::string, std::string> env{{"DOCKET_CONFIG", "/etc/docket.conf"}, {"DOCKET_LISTEN", "127.0.0.1:2222"},
+                                           {"DOCKET_RETENTION", "3h"}};
+    auto l = config::load({"--retention", "4h", "--fsync=false", "positional", "--tenant", "acme"}, env, reader, {"tenant"});
+    REQUIRE(l);
+    CHECK(l->values.http.listen == "127.0.0.1:2222");                 // env over file
+    CHECK(l->values.intake.max_upload == 10ull << 20);                // file over default
+    CHECK(l->values.store.retention == std::chrono::hours(4));        // flag over env
+    CHECK(l->values.extract.workers == 3u);
+    CHECK_FALSE(l->values.store.fsync);
+    CHECK(l->values.queue.max_attempts == 3);                         // default
+    CHECK(l->positional == std::vector<std::string>{"positional"});
+    CHECK(l->extra.at("tenant") == "acme");
+
+    CHECK_FALSE(config::load({"--no-such-option", "1"}, {}, reader));
+    CHECK_FALSE(config::load({"--retention", "soon"}, {}, reader));
+    CHECK_FALSE(config::load({"--config", "/missing"}, {}, reader));
+    CHECK_FALSE(config::load({}, {{"DOCKET_MAX_UPLOAD", "lots"}}, reader));
+    CHECK(config::env_name("max-queue-depth") == "DOCKET_MAX_QUEUE_DEPTH");
+    for (const auto& o : config::options()) CHECK(config::describe_options().find(config::env_name(o.name)) != std::string::npos);
+}

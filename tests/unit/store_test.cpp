@@ -1,0 +1,237 @@
+#include "../support/outcome_printer.hpp"
+#include "../support/fixtures.hpp"
+#include "../support/process.hpp"
+
+#include <docket/extract/workers.hpp>
+#include <docket/queue/recovery.hpp>
+#include <docket/queue/sweeper.hpp>
+#include <docket/store/store.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <thread>
+
+using namespace docket;
+using namespace std::chrono_literals;
+
+namespace {
+
+store::config cfg_for(const test::temp_dir& dir) {
+    store::config c;
+    c.data_dir = dir.path() / "db";
+    return c;
+}
+
+job new_job(std::string id, std::uint64_t seq, job_priority p = job_priority::normal, std::string tenant = "t",
+            timestamp created = 1000) {
+    job j;
+    j.id = std::move(id);
+    j.tenant = std::move(tenant);
+    j.priority = p;
+    j.seq = seq;
+    j.created_at = j.updated_at = created;
+    j.document = {"a.txt", "text/plain", 5, std::nullopt};
+    return j;
+}
+
+void add(store::store& s, const job& j, std::string_view doc = "hello") {
+    auto b = s.new_batch();
+    b.put_job(nullptr, j);
+    b.put_document(j.id, doc);
+    s.commit_wait(std::move(b));
+}
+
+std::vector<std::string> ids(const std::vector<job>& jobs) {
+    std::vector<std::string> out;
+    for (const auto& j : jobs) out.push_back(j.id);
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("committed jobs survive reopening, in queue order", "[store]") {
+    test::temp_dir dir;
+    {
+        auto s = store::store::open(cfg_for(dir));
+        add(*s, new_job("a", 1));
+        add(*s, new_job("b", 2, job_priority::high));
+        add(*s, new_job("c", 3));
+    }
+    auto s = store::store::open(cfg_for(dir));
+    CHECK(ids(s->queued_jobs()) == std::vector<std::string>{"b", "a", "c"});
+    CHECK(s->get_document("a") == "hello");
+    CHECK(s->max_seq() == 3);
+}
+
+TEST_CASE("a second process cannot open the same data dir", "[store]") {
+    test::temp_dir dir;
+    auto s = store::store::open(cfg_for(dir));
+    CHECK_THROWS_WITH(store::store::open(cfg_for(dir)), Catch::Contains("in use by another docket process"));
+}
+
+TEST_CASE("indexes follow the job through its states in one batch", "[store]") {
+    test::temp_dir dir;
+    auto s = store::store::open(cfg_for(dir));
+    queue::config qc;
+    auto j = new_job("a", 1);
+    add(*s, j);
+    auto c = queue::claim(j, 2000, qc).value();
+    auto b = s->new_batch();
+    b.put_job(&j, c);
+    s->commit_wait(std::move(b));
+    CHECK(s->queued_jobs().empty());
+    CHECK(ids(s->claimed_jobs()) == std::vector<std::string>{"a"});
+
+    auto done = queue::succeed(c, 1, 1, 3000, 24h).value();
+    auto b2 = s->new_batch();
+    b2.put_job(&c, done);
+    b2.put_result("a", R"({"ok":true})");
+    s->commit_wait(std::move(b2));
+    CHECK(s->claimed_jobs().empty());
+    CHECK(s->get_job("a")->status == job_status::succeeded);
+    CHECK(s->get_result("a") == R"({"ok":true})");
+    CHECK_FALSE(s->get_document("a")); // documents go once extraction has finished
+}
+
+TEST_CASE("many threads committing at once are all durable and all acknowledged", "[store]") {
+    test::temp_dir dir;
+    constexpr int threads = 16, per_thread = 50;
+    {
+        auto s = store::store::open(cfg_for(dir));
+        std::vector<std::thread> ts;
+        std::atomic<int> acked{0};
+        for (int t = 0; t < threads; ++t)
+            ts.emplace_back([&, t] {
+                for (int i = 0; i < per_thread; ++i) {
+                    add(*s, new_job("j" + std::to_string(t) + "_" + std::to_string(i), static_cast<std::uint64_t>(t * per_thread + i + 1)));
+                    ++acked;
+                }
+            });
+        for (auto& t : ts) t.join();
+        CHECK(acked == threads * per_thread);
+    }
+    auto s = store::store::open(cfg_for(dir));
+    CHECK(s->queued_jobs().size() == threads * per_thread);
+}
+
+TEST_CASE("listing is newest first, paginated, filterable, and per tenant", "[store]") {
+    test::temp_dir dir;
+    auto s = store::store::open(cfg_for(dir));
+    for (int i = 1; i <= 7; ++i) add(*s, new_job("t" + std::to_string(i), static_cast<std::uint64_t>(i), job_priority::normal, "t", 1000 + i));
+    add(*s, new_job("other", 99, job_priority::normal, "u", 5000));
+    auto p1 = s->list_jobs("t", std::nullopt, 3, std::nullopt);
+    CHECK(ids(p1.jobs) == std::vector<std::string>{"t7", "t6", "t5"});
+    REQUIRE(p1.next_cursor);
+    auto p2 = s->list_jobs("t", std::nullopt, 3, *p1.next_cursor);
+    CHECK(ids(p2.jobs) == std::vector<std::string>{"t4", "t3", "t2"});
+    auto p3 = s->list_jobs("t", std::nullopt, 3, *p2.next_cursor);
+    CHECK(ids(p3.jobs) == std::vector<std::string>{"t1"});
+    CHECK_FALSE(p3.next_cursor);
+    CHECK(s->list_jobs("t", job_status::succeeded, 10, std::nullopt).jobs.empty());
+    CHECK(ids(s->list_jobs("u", std::nullopt, 10, std::nullopt).jobs) == std::vector<std::string>{"other"});
+}
+
+TEST_CASE("the sweep removes expired jobs and leaves a tombstone, then removes that too", "[store]") {
+    test::temp_dir dir;
+    auto cfg = cfg_for(dir);
+    cfg.gone_ttl = 1h;
+    auto s = store::store::open(cfg);
+    queue::config qc;
+    auto j = new_job("a", 1);
+    add(*s, j);
+    auto c = queue::claim(j, 2000, qc).value();
+    auto done = queue::succeed(c, 1, 1, 3000, 10s).value();
+    auto b = s->new_batch();
+    b.put_job(&j, done);
+    b.put_result("a", "{}");
+    b.put_idempotency("t", "key1", {"a", "h", 1000}, 1000 + 5000);
+    s->commit_wait(std::move(b));
+
+    CHECK(s->sweep(3000 + 9999, 100) == 1); // only the idempotency record is due
+    CHECK_FALSE(s->get_idempotency("t", "key1"));
+    CHECK(s->get_job("a"));
+    CHECK(s->sweep(3000 + 10000, 100) == 1);
+    CHECK_FALSE(s->get_job("a"));
+    CHECK_FALSE(s->get_result("a"));
+    CHECK(s->get_tombstone("a") == "t");
+    CHECK(s->list_jobs("t", std::nullopt, 10, std::nullopt).jobs.empty());
+    CHECK(s->sweep(13000 + 3600 * 1000, 100) == 1);
+    CHECK_FALSE(s->get_tombstone("a"));
+}
+
+TEST_CASE("start-up recovery hands back claimed jobs and rebuilds the ready queue", "[store][queue]") {
+    test::temp_dir dir;
+    queue::config qc;
+    qc.max_attempts = 2;
+    {
+        auto s = store::store::open(cfg_for(dir));
+        add(*s, new_job("q", 2));
+        auto a = new_job("once", 1);
+        add(*s, a);
+        auto b = s->new_batch();
+        b.put_job(&a, queue::claim(a, 10, qc).value());
+        s->commit_wait(std::move(b));
+        auto t = new_job("twice", 3);
+        t.attempts = 1;
+        add(*s, t);
+        auto b2 = s->new_batch();
+        b2.put_job(&t, queue::claim(t, 10, qc).value());
+        s->commit_wait(std::move(b2));
+    } // as if the process died here
+    auto s = store::store::open(cfg_for(dir));
+    queue::ready_queue ready;
+    auto [handed_back, queued] = queue::recover_at_start(*s, ready, qc, 100);
+    CHECK(handed_back == 2);
+    CHECK(queued == 2);
+    CHECK(ready.pop_wait()->id == "once");
+    CHECK(ready.pop_wait()->id == "q");
+    CHECK(s->get_job("twice")->status == job_status::failed);
+    CHECK(s->claimed_jobs().empty());
+}
+
+TEST_CASE("an expired lease is handed back and the stale worker's outcome is dropped", "[store][queue]") {
+    test::temp_dir dir;
+    auto s = store::store::open(cfg_for(dir));
+    queue::config qc;
+    qc.lease = 1s;
+    queue::ready_queue ready;
+    queue::job_locks locks;
+    auto j = new_job("a", 1);
+    add(*s, j);
+    auto c = queue::claim(j, 1000, qc).value();
+    auto b = s->new_batch();
+    b.put_job(&j, c);
+    s->commit_wait(std::move(b));
+    CHECK(queue::recover_expired_leases(*s, ready, locks, qc, 1500) == 0);
+    CHECK(queue::recover_expired_leases(*s, ready, locks, qc, 2001) == 1);
+    CHECK(ready.size() == 1);
+    auto now = s->get_job("a").value();
+    CHECK(now.status == job_status::queued);
+    CHECK_FALSE(queue::succeed(now, c.attempts, 1, 3000, 24h));
+}
+
+TEST_CASE("workers extract a PDF, fail a corrupt one without retrying, and keep going", "[store][extract]") {
+    test::temp_dir dir;
+    auto s = store::store::open(cfg_for(dir));
+    queue::config qc;
+    queue::ready_queue ready;
+    queue::job_locks locks;
+    extract::workers w(*s, ready, locks, qc, extract::config{1});
+    auto good = new_job("good", 1);
+    good.document = {"a.pdf", "application/pdf", 0, std::nullopt};
+    add(*s, good, test::make_pdf({"Invoice 42", "Second page"}));
+    auto bad = new_job("bad", 2);
+    bad.document = {"b.pdf", "application/pdf", 0, std::nullopt};
+    add(*s, bad, "%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> garbage");
+    w.process({job_priority::normal, 2, "bad"});
+    w.process({job_priority::normal, 1, "good"});
+    auto g = s->get_job("good").value();
+    CHECK(g.status == job_status::succeeded);
+    CHECK(g.document.pages == 2);
+    CHECK(s->get_result("good")->find("Invoice 42") != std::string::npos);
+    auto f = s->get_job("bad").value();
+    CHECK(f.status == job_status::failed);
+    CHECK(f.attempts == 1);
+    CHECK(f.error->code == "INVALID_DOCUMENT");
+}
