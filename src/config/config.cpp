@@ -89,6 +89,7 @@ const std::vector<option>& options() {
         make("workers", "extraction threads (0: one per core)", &settings::extract, &extract::config::workers),
         make_size("max-upload", "largest document accepted; larger uploads get 413", &settings::intake, &intake::config::max_upload),
         make_size("max-metadata", "largest metadata object accepted", &settings::intake, &intake::config::max_metadata),
+        make("commit-timeout", "longest wait for the store to make a submission durable (then 503)", &settings::intake, &intake::config::commit_timeout),
         make("idempotency-ttl", "how long an Idempotency-Key is remembered", &settings::intake, &intake::config::idempotency_ttl),
         make("max-queue-depth", "queued jobs beyond which POST /v1/jobs answers 503", &settings::queue, &queue::config::max_depth),
         make("max-attempts", "attempts before a job that keeps failing ends failed", &settings::queue, &queue::config::max_attempts),

@@ -15,6 +15,7 @@
 #include <docket/store/store.hpp>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -51,13 +52,37 @@ asio::awaitable<std::invoke_result_t<F&>> offload(asio::thread_pool& pool, F f) 
     co_return std::move(*out);
 }
 
-// Group-committed, durable write; resumes once the batch's fsync is done.
-asio::awaitable<void> commit(store::store& s, store::batch b) {
+struct commit_timeout : std::runtime_error {
+    commit_timeout() : std::runtime_error("the store did not confirm the write in time") {}
+};
+
+// Group-committed, durable write; resumes once the batch's fsync is done, or throws
+// commit_timeout at the deadline. `on_durable` runs on the committer thread as soon as the batch
+// is durable, even after a timeout, so whatever must follow a commit is never skipped.
+asio::awaitable<void> commit(store::store& s, store::batch b, duration timeout, std::function<void()> on_durable) {
     auto ex = co_await asio::this_coro::executor;
+    auto timer = std::make_shared<asio::steady_timer>(ex, timeout);
     co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::exception_ptr)>(
         [&](auto handler) {
-            auto h = std::make_shared<decltype(handler)>(std::move(handler));
-            s.commit(std::move(b), [h, ex](std::exception_ptr e) { asio::post(ex, [h, e]() mutable { (*h)(e); }); });
+            // Both completions run on `ex`, so the first one to arrive takes the handler.
+            using handler_type = decltype(handler);
+            auto pending = std::make_shared<std::optional<handler_type>>(std::move(handler));
+            auto complete = [pending](std::exception_ptr e) {
+                if (!*pending) return;
+                auto h = std::move(**pending);
+                pending->reset();
+                std::move(h)(e);
+            };
+            timer->async_wait([complete](const boost::system::error_code& ec) {
+                if (!ec) complete(std::make_exception_ptr(commit_timeout()));
+            });
+            s.commit(std::move(b), [complete, ex, timer, on_durable = std::move(on_durable)](std::exception_ptr e) {
+                if (!e && on_durable) on_durable();
+                asio::post(ex, [complete, timer, e] {
+                    timer->cancel();
+                    complete(e);
+                });
+            });
         },
         asio::use_awaitable);
 }
@@ -252,13 +277,21 @@ struct handler_state {
         b.put_document(j.id, sub->file);
         if (idem_key)
             b.put_idempotency(tenant, *idem_key, {j.id, hash, now}, now + ctx.intake_cfg.idempotency_ttl.count());
-        co_await commit(ctx.store, std::move(b));
-        // Durable now: only from here on may a worker see it and the client hear 202.
-        const auto position = ctx.ready.push({j.priority, j.seq, j.id});
+        // Only once the job is durable may a worker see it and the client hear 202.
+        auto position = std::make_shared<std::size_t>(0);
+        // Named, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
+        std::function<void()> enqueue = [position, &ready = ctx.ready, e = queue::entry{j.priority, j.seq, j.id}] {
+            *position = ready.push(e);
+        };
+        try {
+            co_await commit(ctx.store, std::move(b), ctx.intake_cfg.commit_timeout, std::move(enqueue));
+        } catch (const commit_timeout&) {
+            co_return error_reply(failure(errc::not_ready, "the store is slow; retry (with the same Idempotency-Key)"), 5);
+        }
         auto r = json_reply(202, json::object{{"id", j.id},
                                               {"status", "queued"},
                                               {"created_at", format_rfc3339(j.created_at)},
-                                              {"queue_position", position}});
+                                              {"queue_position", *position}});
         r.headers.emplace_back("Location", "/v1/jobs/" + j.id);
         co_return r;
     }
@@ -329,14 +362,16 @@ struct handler_state {
             if (!next) co_return error_reply(next.error());
             auto b = ctx.store.new_batch();
             b.put_job(&*j, *next);
-            co_await commit(ctx.store, std::move(b));
+            std::function<void()> nothing;
+            co_await commit(ctx.store, std::move(b), ctx.intake_cfg.commit_timeout, std::move(nothing));
             co_return json_reply(200, job_view(*next));
         }
         if (j->status == job_status::processing)
             co_return error_reply(failure(errc::conflict, "job " + id + " is being processed and cannot be canceled"));
         auto b = ctx.store.new_batch();
         b.delete_job(*j);
-        co_await commit(ctx.store, std::move(b));
+        std::function<void()> nothing;
+        co_await commit(ctx.store, std::move(b), ctx.intake_cfg.commit_timeout, std::move(nothing));
         reply r;
         r.status = 204;
         co_return r;

@@ -137,7 +137,8 @@ struct server::impl : std::enable_shared_from_this<impl> {
             if (!ec) remote = endpoint_text(ep);
         }
         if (over_limit || stopping_) {
-            co_await write_reply(stream, closing_error(errc::overloaded, "too many connections"), 11, false);
+            auto r = closing_error(errc::overloaded, "too many connections");
+            co_await write_reply(stream, std::move(r), 11, false);
             boost::system::error_code ignored;
             stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
             co_return;
@@ -151,7 +152,8 @@ struct server::impl : std::enable_shared_from_this<impl> {
             stream.expires_after(cfg_.idle_timeout);
             auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, k_tuple);
             if (ec == bhttp::error::header_limit) {
-                co_await write_reply(stream, closing_error(errc::headers_too_large, "request headers too large"), 11, false);
+                auto r = closing_error(errc::headers_too_large, "request headers too large");
+                co_await write_reply(stream, std::move(r), 11, false);
                 break;
             }
             if (ec) break; // closed, idle timeout, garbage or stop(): nothing to answer
@@ -189,7 +191,8 @@ struct server::impl : std::enable_shared_from_this<impl> {
             stream.expires_after(cfg_.read_timeout);
             auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, k_tuple);
             if (bec == bhttp::error::body_limit) {
-                co_await write_reply(stream, closing_error(errc::payload_too_large, "request body over the size limit"), version, false);
+                auto r = closing_error(errc::payload_too_large, "request body over the size limit");
+                co_await write_reply(stream, std::move(r), version, false);
                 break;
             }
             if (bec) break;

@@ -16,6 +16,7 @@ struct config {
     std::uint64_t max_upload = 50ull << 20;  //!< largest document accepted (413 above)
     std::uint64_t max_metadata = 16 << 10;   //!< largest serialized metadata object
     duration idempotency_ttl = std::chrono::hours(24);          //!< how long an Idempotency-Key is remembered
+    duration commit_timeout = std::chrono::seconds(30);         //!< longest wait for a durable write before 503
 };
 
 struct submission {
