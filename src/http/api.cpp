@@ -268,13 +268,13 @@ struct handler_state {
         j.webhook_url = sub->webhook_url;
         j.webhook_secret = sub->webhook_secret;
         j.metadata = sub->metadata;
-        j.document = {sub->filename, sub->media_type, sub->file.size(), std::nullopt};
+        j.document = {sub->filename, sub->media_type, sub->file().size(), std::nullopt};
         j.seq = ++ctx.next_seq;
         j.created_at = j.updated_at = now;
 
         auto b = ctx.store.new_batch();
         b.put_job(nullptr, j);
-        b.put_document(j.id, sub->file);
+        b.put_document(j.id, sub->file());
         if (idem_key)
             b.put_idempotency(tenant, *idem_key, {j.id, hash, now}, now + ctx.intake_cfg.idempotency_ttl.count());
         // Only once the job is durable may a worker see it and the client hear 202.

@@ -72,7 +72,9 @@ outcome<void> set_field(submission& s, std::string_view name, std::string_view v
     return {};
 }
 
-outcome<void> set_file(submission& s, std::string bytes, const config& cfg) {
+// Checks the document's size and type; the caller has put the bytes in place.
+outcome<void> check_file(submission& s, const config& cfg) {
+    const std::string_view bytes = s.file();
     if (bytes.size() > cfg.max_upload)
         return failure(errc::payload_too_large, "file is larger than " + format_size(cfg.max_upload));
     if (bytes.empty()) return invalid("file is empty");
@@ -81,7 +83,6 @@ outcome<void> set_file(submission& s, std::string bytes, const config& cfg) {
         return failure(errc::unsupported_media_type,
                        "file is not a PDF, PNG, JPEG, TIFF, WEBP, BMP, ZIP or UTF-8 text document");
     s.media_type = std::string(*type);
-    s.file = std::move(bytes);
     return {};
 }
 
@@ -98,7 +99,8 @@ outcome<submission> parse_multipart_submission(std::string_view body, std::strin
         if (p.name == "file") {
             if (have_file) return invalid("more than one file part");
             if (p.filename && !p.filename->empty()) s.filename = p.filename->substr(0, 255);
-            if (auto ok = set_file(s, std::string(p.data), cfg); !ok) return ok.error();
+            s.body_part = p.data;
+            if (auto ok = check_file(s, cfg); !ok) return ok.error();
             have_file = true;
         } else if (auto ok = set_field(s, p.name, p.data, cfg); !ok) {
             return ok.error();
@@ -128,7 +130,8 @@ outcome<submission> parse_json_submission(std::string_view body, const config& c
         if (name == "file") {
             auto bytes = base64_decode(text);
             if (!bytes) return invalid("file must be base64");
-            if (auto ok = set_file(s, std::move(*bytes), cfg); !ok) return ok.error();
+            s.decoded = std::move(*bytes);
+            if (auto ok = check_file(s, cfg); !ok) return ok.error();
             have_file = true;
         } else if (auto ok = set_field(s, name, text, cfg); !ok) {
             return ok.error();
@@ -146,7 +149,7 @@ std::string request_hash(const submission& s) {
         input += ':';
         input += v;
     };
-    add(sha256(s.file));
+    add(sha256(s.file()));
     add(s.filename);
     add(s.document_type);
     add(to_string(s.priority));

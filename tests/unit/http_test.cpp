@@ -6,6 +6,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
+
 using namespace docket;
 
 TEST_CASE("routes tell an unknown path (404) from a wrong method (405)", "[http]") {
@@ -83,4 +86,22 @@ TEST_CASE("config: flags beat environment beat file beat defaults", "[config]") 
     CHECK_FALSE(config::load({}, {{"DOCKET_MAX_UPLOAD", "lots"}}, reader));
     CHECK(config::env_name("max-queue-depth") == "DOCKET_MAX_QUEUE_DEPTH");
     for (const auto& o : config::options()) CHECK(config::describe_options().find(config::env_name(o.name)) != std::string::npos);
+}
+
+TEST_CASE("the README documents every option with its real default", "[config]") {
+    std::ifstream in(std::string(DOCKET_SOURCE_DIR) + "/README.md");
+    REQUIRE(in);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string readme = ss.str();
+    const config::settings defaults;
+    for (const auto& o : config::options()) {
+        const std::string row_start = "| `--" + std::string(o.name) + "` |";
+        const auto pos = readme.find(row_start);
+        INFO(o.name);
+        REQUIRE(pos != std::string::npos);
+        const std::string row = readme.substr(pos, readme.find('\n', pos) - pos);
+        CHECK(row.find("`" + config::env_name(o.name) + "`") != std::string::npos);
+        CHECK(row.find("`" + o.get(defaults) + "`") != std::string::npos);
+    }
 }

@@ -20,7 +20,11 @@ struct config {
 };
 
 struct submission {
-    std::string file;       //!< the document bytes
+    //! The document bytes: a view into the request body (multipart) or the decoded base64 (JSON),
+    //! so a large upload is not copied on its way to the store. Valid while the body lives.
+    std::string_view file() const { return decoded ? std::string_view(*decoded) : body_part; }
+    std::string_view body_part;         //!< multipart: the file part inside the request body
+    std::optional<std::string> decoded; //!< JSON: the decoded file
     std::string filename = "document";
     std::string media_type; //!< from the magic bytes
     std::string document_type = "generic";
@@ -31,7 +35,7 @@ struct submission {
     std::string metadata = "{}";
 };
 
-//! Parses a multipart/form-data body (`file` part plus fields).
+//! Parses a multipart/form-data body (`file` part plus fields); the result views into `body`.
 outcome<submission> parse_multipart_submission(std::string_view body, std::string_view content_type, const config& cfg);
 //! Parses a JSON body ({"file": base64, "filename": ..., fields...}).
 outcome<submission> parse_json_submission(std::string_view body, const config& cfg);
