@@ -25,7 +25,8 @@ std::string field(const std::string& name, const std::string& value) {
 
 TEST_CASE("multipart parts keep their bytes exactly, including CRLF inside data", "[intake]") {
     const std::string data = "line1\r\nline2\r\nnot--XyZ-a-boundary\r\n";
-    auto parts = parse_multipart("--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n" + data + "\r\n--XyZ--", "XyZ");
+    const std::string body = "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n" + data + "\r\n--XyZ--";
+    auto parts = parse_multipart(body, "XyZ"); // views into body
     REQUIRE(parts);
     REQUIRE(parts->size() == 1);
     CHECK((*parts)[0].name == "a");
