@@ -13,8 +13,7 @@ using namespace docket::test;
 using namespace std::chrono_literals;
 
 namespace {
-std::string str(const boost::json::value& v, const char* key) { return std::string(v.at(key).as_string()); }
-std::string error_code(const http_response& r) { return str(parse_json(r.body).at("error"), "code"); }
+std::string error_code(const http_response& r) { return json_str(parse_json(r.body).at("error"), "code"); }
 } // namespace
 
 TEST_CASE("a PDF sent as multipart and as base64 JSON is extracted, readable as JSON and CSV", "[e2e][api]") {
@@ -26,9 +25,9 @@ TEST_CASE("a PDF sent as multipart and as base64 JSON is extracted, readable as 
     auto r1 = submit(c, srv.auth(), pdf, {{"metadata", R"({"ref":"A-1"})"}, {"priority", "high"}});
     REQUIRE(r1.status == 202);
     auto accepted = parse_json(r1.body);
-    CHECK(str(accepted, "status") == "queued");
+    CHECK(json_str(accepted, "status") == "queued");
     CHECK(accepted.at("queue_position").as_int64() >= 1);
-    CHECK(r1.header("location") == "/v1/jobs/" + str(accepted, "id"));
+    CHECK(r1.header("location") == "/v1/jobs/" + json_str(accepted, "id"));
 
     auto headers = srv.auth();
     headers.emplace_back("Content-Type", "application/json");
@@ -37,27 +36,27 @@ TEST_CASE("a PDF sent as multipart and as base64 JSON is extracted, readable as 
     REQUIRE(r2.status == 202);
 
     for (const auto& [r, filename] : {std::pair{r1, std::string("doc.pdf")}, std::pair{r2, std::string("report.pdf")}}) {
-        const auto id = str(parse_json(r.body), "id");
+        const auto id = json_str(parse_json(r.body), "id");
         auto job = wait_for_status(c, srv.auth(), id, {"succeeded", "failed"});
-        REQUIRE(str(job, "status") == "succeeded");
+        REQUIRE(json_str(job, "status") == "succeeded");
         CHECK(job.at("attempts").as_int64() == 1);
-        CHECK(str(job.at("document"), "filename") == filename);
-        CHECK(str(job.at("document"), "media_type") == "application/pdf");
+        CHECK(json_str(job.at("document"), "filename") == filename);
+        CHECK(json_str(job.at("document"), "media_type") == "application/pdf");
         CHECK(job.at("document").at("pages").as_int64() == 2);
         CHECK(job.at("document").at("size").as_int64() == static_cast<std::int64_t>(pdf.size()));
         auto result = c.request("GET", "/v1/jobs/" + id + "/result", srv.auth());
         REQUIRE(result.status == 200);
         auto body = parse_json(result.body);
         CHECK(body.at("page_count").as_int64() == 2);
-        CHECK(str(body.at("pages").at(0), "text").find("Quarterly report for ACME") != std::string::npos);
+        CHECK(json_str(body.at("pages").at(0), "text").find("Quarterly report for ACME") != std::string::npos);
         auto csv = c.request("GET", "/v1/jobs/" + id + "/result?format=csv", srv.auth());
         CHECK(csv.status == 200);
         CHECK(csv.header("content-type")->find("text/csv") == 0);
         CHECK(csv.body.find("2,\"Second page with totals 991.20") != std::string::npos);
     }
-    auto job1 = parse_json(c.request("GET", "/v1/jobs/" + str(accepted, "id"), srv.auth()).body);
+    auto job1 = parse_json(c.request("GET", "/v1/jobs/" + json_str(accepted, "id"), srv.auth()).body);
     CHECK(job1.at("metadata").at("ref").as_string() == "A-1");
-    CHECK(str(job1, "priority") == "high");
+    CHECK(json_str(job1, "priority") == "high");
 }
 
 TEST_CASE("keys: none or a wrong one is 401, another tenant's job is 404, a revoked key is 401", "[e2e][api]") {
@@ -80,7 +79,7 @@ TEST_CASE("keys: none or a wrong one is 401, another tenant's job is 404, a revo
 
     auto r = submit(c, srv.auth(), make_pdf({"tenant acme only"}));
     REQUIRE(r.status == 202);
-    const auto id = str(parse_json(r.body), "id");
+    const auto id = json_str(parse_json(r.body), "id");
     CHECK(c.request("GET", "/v1/jobs/" + id, srv.auth()).status == 200);
     auto foreign = c.request("GET", "/v1/jobs/" + id, srv.auth(other));
     CHECK(foreign.status == 404);
@@ -163,14 +162,14 @@ TEST_CASE("Idempotency-Key replays the original job and refuses a different body
     auto again = submit(c, srv.auth(), pdf, {}, {{"Idempotency-Key", "order-77"}});
     CHECK(again.status == 200);
     CHECK(again.header("idempotent-replayed") == "true");
-    CHECK(str(parse_json(again.body), "id") == str(parse_json(first.body), "id"));
+    CHECK(json_str(parse_json(again.body), "id") == json_str(parse_json(first.body), "id"));
     auto changed = submit(c, srv.auth(), make_pdf({"something else"}), {}, {{"Idempotency-Key", "order-77"}});
     CHECK(changed.status == 409);
     CHECK(error_code(changed) == "IDEMPOTENCY_CONFLICT");
     // Keys are per tenant, and a new key creates a new job.
     auto fresh = submit(c, srv.auth(), pdf, {}, {{"Idempotency-Key", "order-78"}});
     CHECK(fresh.status == 202);
-    CHECK(str(parse_json(fresh.body), "id") != str(parse_json(first.body), "id"));
+    CHECK(json_str(parse_json(fresh.body), "id") != json_str(parse_json(first.body), "id"));
 }
 
 TEST_CASE("a corrupt PDF fails its own job while the others succeed and the service keeps serving", "[e2e][api]") {
@@ -179,19 +178,19 @@ TEST_CASE("a corrupt PDF fails its own job while the others succeed and the serv
     auto c = srv.client();
     const auto good = make_pdf({"healthy neighbour"});
     std::vector<std::string> ids;
-    for (int i = 0; i < 3; ++i) ids.push_back(str(parse_json(submit(c, srv.auth(), good).body), "id"));
+    for (int i = 0; i < 3; ++i) ids.push_back(json_str(parse_json(submit(c, srv.auth(), good).body), "id"));
     auto bad = submit(c, srv.auth(), good.substr(0, good.size() / 4));
     REQUIRE(bad.status == 202);
     auto noise = submit(c, srv.auth(), "%PDF-1.5\n" + std::string(20000, '\x02'));
     REQUIRE(noise.status == 202);
-    for (int i = 0; i < 3; ++i) ids.push_back(str(parse_json(submit(c, srv.auth(), good).body), "id"));
-    for (const auto& id : ids) CHECK(str(wait_for_status(c, srv.auth(), id, {"succeeded", "failed"}), "status") == "succeeded");
-    auto failed = wait_for_status(c, srv.auth(), str(parse_json(noise.body), "id"), {"succeeded", "failed"});
-    CHECK(str(failed, "status") == "failed");
-    CHECK(str(failed.at("error"), "code") == "INVALID_DOCUMENT");
+    for (int i = 0; i < 3; ++i) ids.push_back(json_str(parse_json(submit(c, srv.auth(), good).body), "id"));
+    for (const auto& id : ids) CHECK(json_str(wait_for_status(c, srv.auth(), id, {"succeeded", "failed"}), "status") == "succeeded");
+    auto failed = wait_for_status(c, srv.auth(), json_str(parse_json(noise.body), "id"), {"succeeded", "failed"});
+    CHECK(json_str(failed, "status") == "failed");
+    CHECK(json_str(failed.at("error"), "code") == "INVALID_DOCUMENT");
     CHECK(failed.at("attempts").as_int64() == 1);
-    wait_for_status(c, srv.auth(), str(parse_json(bad.body), "id"), {"succeeded", "failed"});
-    auto result = c.request("GET", "/v1/jobs/" + str(failed, "id") + "/result", srv.auth());
+    wait_for_status(c, srv.auth(), json_str(parse_json(bad.body), "id"), {"succeeded", "failed"});
+    auto result = c.request("GET", "/v1/jobs/" + json_str(failed, "id") + "/result", srv.auth());
     CHECK(result.status == 404);
     CHECK(c.request("GET", "/readyz").status == 200);
 }
@@ -203,24 +202,23 @@ TEST_CASE("listing pages newest first and filters; DELETE cancels queued and rem
     // A slow first job (many pages) keeps the single worker busy so later jobs wait in the queue.
     std::vector<std::string> pages(400, "filler page with some words on it");
     const auto slow = make_pdf(pages);
-    std::vector<std::string> ids;
-    for (int i = 0; i < 4; ++i) ids.push_back(str(parse_json(submit(c, srv.auth(), slow).body), "id"));
+    auto ids = submit_many(c, srv.auth(), slow, 4);
     const auto last = ids.back();
     auto canceled = c.request("DELETE", "/v1/jobs/" + last, srv.auth());
     REQUIRE(canceled.status == 200);
-    CHECK(str(parse_json(canceled.body), "status") == "canceled");
+    CHECK(json_str(parse_json(canceled.body), "status") == "canceled");
     CHECK(c.request("DELETE", "/v1/jobs/" + last, srv.auth()).status == 204); // finished now: removed
     CHECK(c.request("GET", "/v1/jobs/" + last, srv.auth()).status == 404);
     ids.pop_back();
 
     auto page1 = parse_json(c.request("GET", "/v1/jobs?limit=2", srv.auth()).body);
     REQUIRE(page1.at("data").as_array().size() == 2);
-    CHECK(str(page1.at("data").at(0), "id") == ids[2]);
-    CHECK(str(page1.at("data").at(1), "id") == ids[1]);
-    const auto cursor = str(page1, "next_cursor");
+    CHECK(json_str(page1.at("data").at(0), "id") == ids[2]);
+    CHECK(json_str(page1.at("data").at(1), "id") == ids[1]);
+    const auto cursor = json_str(page1, "next_cursor");
     auto page2 = parse_json(c.request("GET", "/v1/jobs?limit=2&cursor=" + cursor, srv.auth()).body);
     REQUIRE(page2.at("data").as_array().size() == 1);
-    CHECK(str(page2.at("data").at(0), "id") == ids[0]);
+    CHECK(json_str(page2.at("data").at(0), "id") == ids[0]);
     CHECK(page2.at("next_cursor").is_null());
 
     for (const auto& id : ids) wait_for_status(c, srv.auth(), id, {"succeeded"}, 120s);
@@ -245,7 +243,7 @@ TEST_CASE("results past retention answer 410, then the job is gone from listings
     docket_server srv({"--retention", "1s", "--sweep-interval", "200ms"});
     srv.start();
     auto c = srv.client();
-    const auto id = str(parse_json(submit(c, srv.auth(), make_pdf({"short lived"})).body), "id");
+    const auto id = json_str(parse_json(submit(c, srv.auth(), make_pdf({"short lived"})).body), "id");
     wait_for_status(c, srv.auth(), id, {"succeeded"});
     CHECK(c.request("GET", "/v1/jobs/" + id + "/result", srv.auth()).status == 200);
     const auto deadline = std::chrono::steady_clock::now() + 20s;

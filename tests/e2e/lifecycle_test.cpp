@@ -14,10 +14,6 @@ using namespace docket;
 using namespace docket::test;
 using namespace std::chrono_literals;
 
-namespace {
-std::string str(const boost::json::value& v, const char* key) { return std::string(v.at(key).as_string()); }
-} // namespace
-
 TEST_CASE("a fresh data dir prints a first API key that works; SIGTERM exits 0", "[e2e][lifecycle]") {
     temp_dir dir;
     child server({docket_binary(), "serve", "--listen", "127.0.0.1:0", "--data-dir", (dir.path() / "data").string()},
@@ -67,7 +63,7 @@ TEST_CASE("kill -9 right after a burst of 202s: after restart every acknowledged
                 auto r = submit(c, srv.auth(), pdf);
                 if (r.status != 202) continue;
                 std::lock_guard lock(mutex);
-                acked.emplace_back(str(parse_json(r.body), "id"), text);
+                acked.emplace_back(json_str(parse_json(r.body), "id"), text);
             }
         });
     for (auto& t : ts) t.join();
@@ -81,9 +77,9 @@ TEST_CASE("kill -9 right after a burst of 202s: after restart every acknowledged
     for (const auto& [id, text] : acked) {
         auto job = wait_for_status(c, srv.auth(), id, {"succeeded", "failed"}, 60s);
         INFO(id << " " << boost::json::serialize(job));
-        REQUIRE(str(job, "status") == "succeeded");
+        REQUIRE(json_str(job, "status") == "succeeded");
         CHECK(job.at("attempts").as_int64() <= 2);
-        if (str(job, "finished_at") >= restarted_at) ++finished_after_restart;
+        if (json_str(job, "finished_at") >= restarted_at) ++finished_after_restart;
         if (job.at("attempts").as_int64() == 2) ++interrupted;
         auto result = c.request("GET", "/v1/jobs/" + id + "/result", srv.auth());
         REQUIRE(result.status == 200);
@@ -94,9 +90,9 @@ TEST_CASE("kill -9 right after a burst of 202s: after restart every acknowledged
     std::string cursor;
     for (;;) {
         auto page = parse_json(c.request("GET", "/v1/jobs?limit=100" + (cursor.empty() ? "" : "&cursor=" + cursor), srv.auth()).body);
-        for (const auto& j : page.at("data").as_array()) CHECK(listed.insert(str(j, "id")).second);
+        for (const auto& j : page.at("data").as_array()) CHECK(listed.insert(json_str(j, "id")).second);
         if (page.at("next_cursor").is_null()) break;
-        cursor = str(page, "next_cursor");
+        cursor = json_str(page, "next_cursor");
     }
     CHECK(listed.size() == acked.size());
     WARN("of " << acked.size() << " acknowledged jobs, " << finished_after_restart << " completed after the restart, "
@@ -109,11 +105,10 @@ TEST_CASE("SIGTERM with work queued exits 0 and the work completes after restart
     auto c = srv.client();
     std::vector<std::string> pages(300, "a page of a long document");
     const auto slow = make_pdf(pages);
-    std::vector<std::string> ids;
-    for (int i = 0; i < 6; ++i) ids.push_back(str(parse_json(submit(c, srv.auth(), slow).body), "id"));
+    const auto ids = submit_many(c, srv.auth(), slow, 6);
     CHECK(srv.stop() == 0);
     CHECK(srv.log().find("stopped") != std::string::npos);
     srv.start();
     auto c2 = srv.client();
-    for (const auto& id : ids) CHECK(str(wait_for_status(c2, srv.auth(), id, {"succeeded", "failed"}, 120s), "status") == "succeeded");
+    for (const auto& id : ids) CHECK(json_str(wait_for_status(c2, srv.auth(), id, {"succeeded", "failed"}, 120s), "status") == "succeeded");
 }

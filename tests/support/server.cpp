@@ -62,6 +62,19 @@ std::string docket_server::log() const {
     return ss.str();
 }
 
+std::string json_str(const boost::json::value& v, const char* key) { return std::string(v.at(key).as_string()); }
+
+std::vector<std::string> submit_many(http_client& c, const std::vector<std::pair<std::string, std::string>>& auth,
+                                     const std::string& file, int count) {
+    std::vector<std::string> ids;
+    for (int i = 0; i < count; ++i) {
+        auto r = submit(c, auth, file);
+        REQUIRE(r.status == 202);
+        ids.push_back(json_str(parse_json(r.body), "id"));
+    }
+    return ids;
+}
+
 boost::json::value parse_json(const std::string& body) {
     boost::system::error_code ec;
     auto v = boost::json::parse(body, ec);

@@ -45,6 +45,9 @@ private:
     std::unique_ptr<child> proc_;
 };
 
+//! The string member `key` of a JSON object.
+std::string json_str(const boost::json::value& v, const char* key);
+
 //! Parses a JSON body; fails the test if it is not JSON.
 boost::json::value parse_json(const std::string& body);
 
@@ -52,6 +55,10 @@ boost::json::value parse_json(const std::string& body);
 boost::json::value wait_for_status(http_client& c, const std::vector<std::pair<std::string, std::string>>& auth,
                                    const std::string& id, const std::set<std::string>& statuses,
                                    std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+//! Submits `count` copies of a document; returns their job ids (fails the test on a non-202).
+std::vector<std::string> submit_many(http_client& c, const std::vector<std::pair<std::string, std::string>>& auth,
+                                     const std::string& file, int count);
 
 //! POSTs a document as multipart; returns the response.
 http_response submit(http_client& c, const std::vector<std::pair<std::string, std::string>>& auth,

@@ -42,6 +42,15 @@ void add(store::store& s, const job& j, std::string_view doc = "hello") {
     s.commit_wait(std::move(b));
 }
 
+// Claims a stored queued job and stores the claim, as a worker does.
+job claim_stored(store::store& s, const job& j, timestamp now, const queue::config& qc) {
+    auto c = queue::claim(j, now, qc).value();
+    auto b = s.new_batch();
+    b.put_job(&j, c);
+    s.commit_wait(std::move(b));
+    return c;
+}
+
 std::vector<std::string> ids(const std::vector<job>& jobs) {
     std::vector<std::string> out;
     for (const auto& j : jobs) out.push_back(j.id);
@@ -76,10 +85,7 @@ TEST_CASE("indexes follow the job through its states in one batch", "[store]") {
     queue::config qc;
     auto j = new_job("a", 1);
     add(*s, j);
-    auto c = queue::claim(j, 2000, qc).value();
-    auto b = s->new_batch();
-    b.put_job(&j, c);
-    s->commit_wait(std::move(b));
+    auto c = claim_stored(*s, j, 2000, qc);
     CHECK(s->queued_jobs().empty());
     CHECK(ids(s->claimed_jobs()) == std::vector<std::string>{"a"});
 
@@ -169,15 +175,11 @@ TEST_CASE("start-up recovery hands back claimed jobs and rebuilds the ready queu
         add(*s, new_job("q", 2));
         auto a = new_job("once", 1);
         add(*s, a);
-        auto b = s->new_batch();
-        b.put_job(&a, queue::claim(a, 10, qc).value());
-        s->commit_wait(std::move(b));
+        claim_stored(*s, a, 10, qc);
         auto t = new_job("twice", 3);
         t.attempts = 1;
         add(*s, t);
-        auto b2 = s->new_batch();
-        b2.put_job(&t, queue::claim(t, 10, qc).value());
-        s->commit_wait(std::move(b2));
+        claim_stored(*s, t, 10, qc);
     } // as if the process died here
     auto s = store::store::open(cfg_for(dir));
     queue::ready_queue ready;
@@ -199,10 +201,7 @@ TEST_CASE("an expired lease is handed back and the stale worker's outcome is dro
     queue::job_locks locks;
     auto j = new_job("a", 1);
     add(*s, j);
-    auto c = queue::claim(j, 1000, qc).value();
-    auto b = s->new_batch();
-    b.put_job(&j, c);
-    s->commit_wait(std::move(b));
+    auto c = claim_stored(*s, j, 1000, qc);
     CHECK(queue::recover_expired_leases(*s, ready, locks, qc, 1500) == 0);
     CHECK(queue::recover_expired_leases(*s, ready, locks, qc, 2001) == 1);
     CHECK(ready.size() == 1);
