@@ -4,6 +4,8 @@
 #include <docket/app/commands.hpp>
 #include <docket/auth/keys.hpp>
 #include <docket/core/log.hpp>
+#include <docket/deliver/dispatcher.hpp>
+#include <docket/deliver/planner.hpp>
 #include <docket/extract/workers.hpp>
 #include <docket/http/api.hpp>
 #include <docket/intake/idempotency.hpp>
@@ -67,25 +69,44 @@ int serve(const config::settings& s) {
     ensure_first_key(*st);
     auth::key_directory keys(st->keys());
 
-    queue::ready_queue ready;
-    queue::job_locks locks;
-    const auto [handed_back, queued] = queue::recover_at_start(*st, ready, s.queue, now_ms());
-    log::info("store open at " + s.store.data_dir.string() + ": " + std::to_string(queued) + " jobs queued, " +
-              std::to_string(handed_back) + " interrupted jobs handed back");
-    std::atomic<std::uint64_t> next_seq{st->max_seq()};
-
-    extract::workers workers(*st, ready, locks, s.queue, s.extract);
-    workers.start();
-    queue::sweeper sweeper(*st, ready, locks, s.queue);
-    sweeper.start();
-
     asio::io_context io;
     asio::thread_pool blocking(2);
+    queue::ready_queue ready;
+    queue::job_locks locks;
     intake::idempotency_guard idempotency;
-    std::atomic<bool> accepting{true};
-    http::api api({*st, ready, keys, idempotency, s.intake, s.queue, next_seq, accepting, blocking});
+    std::atomic<bool> accepting{false};
+    std::atomic<std::uint64_t> next_seq{0};
+    deliver::config deliver_cfg = s.deliver;
+    deliver::endpoint_registry endpoints(st->endpoints());
+    deliver::dispatcher dispatcher(*st, endpoints, deliver_cfg);
+
+    http::api api({*st, ready, keys, idempotency, s.intake, s.queue, next_seq, accepting, blocking, endpoints,
+                   deliver_cfg, [&dispatcher] { dispatcher.notify(); }});
     http::server srv(io, s.http, api);
+    // Bound before anything else starts, so result_url can name the real port when --listen asks for 0.
     const auto address = srv.start();
+    if (deliver_cfg.public_url.empty()) deliver_cfg.public_url = "http://" + address;
+
+    // A finished job's webhook deliveries are committed in the batch that finishes it.
+    queue::finish_hook hook{
+        [&](store::batch& b, const job& j, std::string_view result) {
+            auto planned = deliver::plan_deliveries(j, result, endpoints.of_tenant(j.tenant), now_ms(), deliver_cfg);
+            for (const auto& d : planned) b.put_delivery(nullptr, d);
+            return !planned.empty();
+        },
+        [&dispatcher] { dispatcher.notify(); }};
+
+    const auto [handed_back, queued] = queue::recover_at_start(*st, ready, s.queue, now_ms(), hook);
+    log::info("store open at " + s.store.data_dir.string() + ": " + std::to_string(queued) + " jobs queued, " +
+              std::to_string(handed_back) + " interrupted jobs handed back");
+    next_seq = st->max_seq();
+
+    extract::workers workers(*st, ready, locks, s.queue, s.extract, hook);
+    workers.start();
+    queue::sweeper sweeper(*st, ready, locks, s.queue, hook);
+    sweeper.start();
+    dispatcher.start();
+    accepting = true;
     std::printf("docket %s listening on http://%s\n", DOCKET_VERSION, address.c_str());
     std::fflush(stdout);
     log::info("listening on http://" + address);
@@ -112,6 +133,7 @@ int serve(const config::settings& s) {
         std::_Exit(0);
     }
     sweeper.stop();
+    dispatcher.stop();
     blocking.join();
     st.reset();
     log::info("stopped");

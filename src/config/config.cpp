@@ -59,6 +59,18 @@ option make_size(std::string_view name, std::string_view help, Section settings:
     return o;
 }
 
+// An option whose text form needs its own parsing (lists, nested fields).
+option custom(std::string_view name, std::string_view help, std::function<std::string(const settings&)> get,
+              std::function<bool(settings&, std::string_view)> set) {
+    return option{name, help, std::move(get), std::move(set)};
+}
+
+std::string join_durations(const std::vector<duration>& ds) {
+    std::string out;
+    for (const auto& d : ds) out += (out.empty() ? "" : ",") + format_duration(d);
+    return out;
+}
+
 std::string_view trim(std::string_view s) {
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
@@ -104,6 +116,41 @@ const std::vector<option>& options() {
         make("read-timeout", "deadline for reading one request", &settings::http, &http::config::read_timeout),
         make("write-timeout", "deadline for writing one reply", &settings::http, &http::config::write_timeout),
         make("max-connections", "open connections beyond which new ones get 503", &settings::http, &http::config::max_connections),
+        make("webhook-timeout", "deadline of one webhook attempt, connect to last byte", &settings::deliver, &deliver::config::timeout),
+        custom("webhook-retry-schedule", "delay before each webhook attempt; the last one dead-letters (jitter +/-20 %)",
+               [](const settings& s) { return join_durations(s.deliver.schedule.delays); },
+               [](settings& s, std::string_view t) {
+                   auto d = deliver::parse_schedule(t);
+                   if (d) s.deliver.schedule.delays = std::move(*d);
+                   return d.has_value();
+               }),
+        custom("webhook-max-retry-after", "cap on a receiver's Retry-After",
+               [](const settings& s) { return format_duration(s.deliver.schedule.max_retry_after); },
+               [](settings& s, std::string_view t) {
+                   auto d = parse_duration(t);
+                   if (d) s.deliver.schedule.max_retry_after = *d;
+                   return d.has_value();
+               }),
+        make_size("webhook-max-inline-result", "larger results are sent as result_url instead of inline", &settings::deliver, &deliver::config::max_inline_result),
+        make_size("webhook-max-response-body", "bytes of a receiver's reply that are read", &settings::deliver, &deliver::config::max_response_body),
+        make("webhook-per-origin-concurrency", "webhook attempts in flight to one receiver (scheme://host:port)", &settings::deliver, &deliver::config::per_origin_concurrency),
+        make("webhook-allow-http", "allow plain http:// webhook URLs", &settings::deliver, &deliver::config::allow_http),
+        custom("webhook-allow-cidrs", "comma-separated CIDRs exempt from the SSRF guard, e.g. 127.0.0.0/8",
+               [](const settings& s) {
+                   std::string out;
+                   for (const auto& c : s.deliver.allow_cidrs)
+                       out += (out.empty() ? "" : ",") + c.network.to_string() + "/" + std::to_string(c.prefix);
+                   return out;
+               },
+               [](settings& s, std::string_view t) {
+                   auto l = deliver::parse_cidr_list(t);
+                   if (l) s.deliver.allow_cidrs = std::move(*l);
+                   return l.has_value();
+               }),
+        make("webhook-rotation-grace", "how long a rotated-out endpoint secret keeps signing", &settings::deliver, &deliver::config::rotation_grace),
+        make("webhook-disable-after", "an endpoint whose attempts all failed this long is disabled", &settings::deliver, &deliver::config::disable_after),
+        make("webhook-ca-file", "extra CA bundle trusted for https webhooks (the system store is always used)", &settings::deliver, &deliver::config::ca_file),
+        make("public-url", "base URL of this service in result_url (default: from --listen)", &settings::deliver, &deliver::config::public_url),
         make("shutdown-timeout", "how long SIGTERM waits for requests and running jobs", &settings::app, &app_config::shutdown_timeout),
         make("log-level", "debug, info, warn or error", &settings::app, &app_config::log_level),
     };
@@ -175,7 +222,8 @@ std::string describe_options() {
     for (const auto& o : options()) {
         out += "  --" + std::string(o.name);
         out.append(o.name.size() < 18 ? 18 - o.name.size() : 1, ' ');
-        out += env_name(o.name) + "  (default " + o.get(defaults) + ")\n      " + std::string(o.help) + "\n";
+        const auto d = o.get(defaults);
+        out += env_name(o.name) + "  (default " + (d.empty() ? "none" : d) + ")\n      " + std::string(o.help) + "\n";
     }
     out += "  --config            DOCKET_CONFIG  (default none)\n      a file of `name = value` lines using the option names above\n";
     return out;

@@ -52,6 +52,7 @@ std::optional<std::uint64_t> parse_size(std::string_view text) {
 
 std::string format_duration(duration d) {
     const auto ms = d.count();
+    if (ms == 0) return "0s";
     struct unit { std::int64_t ms; const char* name; };
     for (const unit u : {unit{86'400'000, "d"}, unit{3'600'000, "h"}, unit{60'000, "m"}, unit{1000, "s"}})
         if (ms != 0 && ms % u.ms == 0) return std::to_string(ms / u.ms) + u.name;

@@ -8,8 +8,8 @@
 namespace docket::extract {
 
 workers::workers(store::store& s, queue::ready_queue& ready, queue::job_locks& locks, const queue::config& qcfg,
-                 const config& cfg)
-    : store_(s), ready_(ready), locks_(locks), qcfg_(qcfg),
+                 const config& cfg, queue::finish_hook hook)
+    : store_(s), ready_(ready), locks_(locks), qcfg_(qcfg), hook_(std::move(hook)),
       count_(cfg.workers ? cfg.workers : std::max(1u, std::thread::hardware_concurrency())) {}
 
 workers::~workers() { stop(); }
@@ -81,7 +81,9 @@ void workers::process(const queue::entry& e) {
     auto b = store_.new_batch();
     b.put_job(&*current, *next);
     if (result) b.put_result(e.id, result->result_json);
+    const bool added = hook_.apply(b, *next, result ? std::string_view(result->result_json) : std::string_view());
     store_.commit_wait(std::move(b));
+    hook_.notify(added);
     if (next->status == job_status::queued) ready_.push({next->priority, next->seq, next->id});
     log::debug("job " + e.id + " " + std::string(to_string(next->status)));
 }

@@ -2,9 +2,12 @@
 // are awaited off the I/O thread.
 
 #include <docket/http/api.hpp>
+#include "api_internal.hpp"
 #include <docket/auth/keys.hpp>
 #include <docket/core/encoding.hpp>
 #include <docket/core/log.hpp>
+#include <docket/deliver/planner.hpp>
+#include <docket/deliver/signing.hpp>
 #include <docket/extract/extractor.hpp>
 #include <docket/http/error_response.hpp>
 #include <docket/http/router.hpp>
@@ -12,7 +15,8 @@
 #include <docket/intake/submission.hpp>
 #include <docket/queue/ready_queue.hpp>
 #include <docket/queue/transitions.hpp>
-#include <docket/store/store.hpp>
+#include <docket/store/async_commit.hpp>
+#include <docket/core/offload.hpp>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -33,59 +37,18 @@ namespace {
 
 constexpr std::uint64_t k_small_body = 64 << 10; // any request but a submission
 
-// Runs f on the blocking pool and resumes the caller on its own executor with the result.
-template <class F>
-asio::awaitable<std::invoke_result_t<F&>> offload(asio::thread_pool& pool, F f) {
-    using result_type = std::invoke_result_t<F&>;
-    auto ex = co_await asio::this_coro::executor;
-    std::optional<result_type> out;
-    std::exception_ptr err;
-    co_await asio::async_initiate<decltype(asio::use_awaitable), void()>(
-        [&](auto handler) {
-            asio::post(pool, [&, ex, h = std::move(handler)]() mutable {
-                try { out.emplace(f()); } catch (...) { err = std::current_exception(); }
-                asio::post(ex, std::move(h));
-            });
-        },
-        asio::use_awaitable);
-    if (err) std::rethrow_exception(err);
-    co_return std::move(*out);
+using store::async_commit;
+using store::commit_timeout;
+
+bool starts_with_ci(std::string_view s, std::string_view prefix) {
+    return s.size() >= prefix.size() &&
+           std::equal(prefix.begin(), prefix.end(), s.begin(),
+                      [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
 }
 
-struct commit_timeout : std::runtime_error {
-    commit_timeout() : std::runtime_error("the store did not confirm the write in time") {}
-};
+} // namespace
 
-// Group-committed, durable write; resumes once the batch's fsync is done, or throws
-// commit_timeout at the deadline. `on_durable` runs on the committer thread as soon as the batch
-// is durable, even after a timeout, so whatever must follow a commit is never skipped.
-asio::awaitable<void> commit(store::store& s, store::batch b, duration timeout, std::function<void()> on_durable) {
-    auto ex = co_await asio::this_coro::executor;
-    auto timer = std::make_shared<asio::steady_timer>(ex, timeout);
-    co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::exception_ptr)>(
-        [&](auto handler) {
-            // Both completions run on `ex`, so the first one to arrive takes the handler.
-            using handler_type = decltype(handler);
-            auto pending = std::make_shared<std::optional<handler_type>>(std::move(handler));
-            auto complete = [pending](std::exception_ptr e) {
-                if (!*pending) return;
-                auto h = std::move(**pending);
-                pending->reset();
-                std::move(h)(e);
-            };
-            timer->async_wait([complete](const boost::system::error_code& ec) {
-                if (!ec) complete(std::make_exception_ptr(commit_timeout()));
-            });
-            s.commit(std::move(b), [complete, ex, timer, on_durable = std::move(on_durable)](std::exception_ptr e) {
-                if (!e && on_durable) on_durable();
-                asio::post(ex, [complete, timer, e] {
-                    timer->cancel();
-                    complete(e);
-                });
-            });
-        },
-        asio::use_awaitable);
-}
+namespace detail {
 
 reply json_reply(unsigned status, const json::value& v) {
     reply r;
@@ -123,22 +86,6 @@ json::object job_view(const job& j) {
     return o;
 }
 
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-    return s.size() >= prefix.size() &&
-           std::equal(prefix.begin(), prefix.end(), s.begin(),
-                      [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
-}
-
-struct target_parts {
-    std::string path;
-    std::vector<std::pair<std::string, std::string>> params;
-    std::optional<std::string> param(std::string_view name) const {
-        for (const auto& [k, v] : params)
-            if (k == name) return v;
-        return std::nullopt;
-    }
-};
-
 std::optional<target_parts> split_target(std::string_view target) {
     auto u = boost::urls::parse_origin_form(target);
     if (!u) return std::nullopt;
@@ -148,7 +95,21 @@ std::optional<target_parts> split_target(std::string_view target) {
     return t;
 }
 
-} // namespace
+asio::awaitable<std::optional<job>> scope::load(const std::string& id) {
+    auto j = co_await offload(ctx.blocking, [&] { return ctx.store.get_job(id); });
+    if (j && j->tenant != tenant) j.reset(); // another tenant's job does not exist for this one
+    co_return j;
+}
+
+asio::awaitable<reply> scope::missing(const std::string& id) {
+    auto t = co_await offload(ctx.blocking, [&] { return ctx.store.get_tombstone(id); });
+    if (t && *t == tenant) co_return error_reply(failure(errc::gone, "job " + id + " expired and was removed"));
+    co_return error_reply(failure(errc::not_found, "no job " + id));
+}
+
+} // namespace detail
+
+using namespace detail;
 
 header_decision api::on_headers(const request& r) {
     header_decision d;
@@ -203,24 +164,7 @@ header_decision api::on_headers(const request& r) {
 
 namespace {
 
-struct handler_state {
-    api_context& ctx;
-    const request& req;
-    const target_parts& target;
-    std::string tenant;
-
-    asio::awaitable<std::optional<job>> load(const std::string& id) {
-        auto j = co_await offload(ctx.blocking, [&] { return ctx.store.get_job(id); });
-        if (j && j->tenant != tenant) j.reset(); // another tenant's job does not exist for this one
-        co_return j;
-    }
-
-    // 404, or 410 when retention removed this tenant's job.
-    asio::awaitable<reply> missing(const std::string& id) {
-        auto t = co_await offload(ctx.blocking, [&] { return ctx.store.get_tombstone(id); });
-        if (t && *t == tenant) co_return error_reply(failure(errc::gone, "job " + id + " expired and was removed"));
-        co_return error_reply(failure(errc::not_found, "no job " + id));
-    }
+struct job_handlers : scope {
 
     asio::awaitable<reply> create() {
         const auto content_type = req.header("content-type").value_or("");
@@ -255,6 +199,12 @@ struct handler_state {
                 }
             }
         }
+        std::optional<std::string> new_secret;
+        if (sub->webhook_url) {
+            if (auto ok = deliver::check_url(*sub->webhook_url, ctx.deliver_cfg); !ok) co_return error_reply(ok.error());
+            // The client gets the secret docket made once, in this reply.
+            if (!sub->webhook_secret) new_secret = sub->webhook_secret = deliver::new_secret();
+        }
         if (ctx.ready.size() >= ctx.queue_cfg.max_depth)
             co_return error_reply(failure(errc::queue_full, "the queue is full; retry later"),
                                   static_cast<unsigned>(std::chrono::duration_cast<std::chrono::seconds>(ctx.queue_cfg.retry_after).count()));
@@ -284,14 +234,16 @@ struct handler_state {
             *position = ready.push(e);
         };
         try {
-            co_await commit(ctx.store, std::move(b), ctx.intake_cfg.commit_timeout, std::move(enqueue));
+            co_await async_commit(ctx.store, std::move(b), ctx.intake_cfg.commit_timeout, std::move(enqueue));
         } catch (const commit_timeout&) {
             co_return error_reply(failure(errc::not_ready, "the store is slow; retry (with the same Idempotency-Key)"), 5);
         }
-        auto r = json_reply(202, json::object{{"id", j.id},
-                                              {"status", "queued"},
-                                              {"created_at", format_rfc3339(j.created_at)},
-                                              {"queue_position", *position}});
+        json::object accepted{{"id", j.id},
+                              {"status", "queued"},
+                              {"created_at", format_rfc3339(j.created_at)},
+                              {"queue_position", *position}};
+        if (new_secret) accepted["webhook_secret"] = *new_secret;
+        auto r = json_reply(202, accepted);
         r.headers.emplace_back("Location", "/v1/jobs/" + j.id);
         co_return r;
     }
@@ -363,15 +315,19 @@ struct handler_state {
             auto b = ctx.store.new_batch();
             b.put_job(&*j, *next);
             std::function<void()> nothing;
-            co_await commit(ctx.store, std::move(b), ctx.intake_cfg.commit_timeout, std::move(nothing));
+            co_await async_commit(ctx.store, std::move(b), ctx.intake_cfg.commit_timeout, std::move(nothing));
             co_return json_reply(200, job_view(*next));
         }
         if (j->status == job_status::processing)
             co_return error_reply(failure(errc::conflict, "job " + id + " is being processed and cannot be canceled"));
         auto b = ctx.store.new_batch();
         b.delete_job(*j);
+        co_await offload(ctx.blocking, [&] {
+            ctx.store.delete_deliveries_of(b, id);
+            return true;
+        });
         std::function<void()> nothing;
-        co_await commit(ctx.store, std::move(b), ctx.intake_cfg.commit_timeout, std::move(nothing));
+        co_await async_commit(ctx.store, std::move(b), ctx.intake_cfg.commit_timeout, std::move(nothing));
         reply r;
         r.status = 204;
         co_return r;
@@ -384,7 +340,7 @@ asio::awaitable<reply> api::on_request(request r) {
     auto t = split_target(r.target);
     auto rt = t ? route(r.method, t->path) : routing{};
     if (!rt.match) co_return error_reply(failure(errc::not_found, "no such path")); // on_headers already answered
-    handler_state h{ctx_, r, *t, {}};
+    job_handlers h{{ctx_, r, *t, {}}};
     if (rt.match->needs_auth) {
         auto key = auth::presented_key(r.header("authorization"), r.header("x-api-key"));
         auto tenant = key ? ctx_.keys.tenant_for(*key) : std::nullopt;
@@ -398,9 +354,10 @@ asio::awaitable<reply> api::on_request(request r) {
         co_return json_reply(200, json::object{{"status", "ready"}, {"queue_depth", ctx_.ready.size()}});
     case route_id::create_job: co_return co_await h.create();
     case route_id::list_jobs: co_return co_await h.list();
-    case route_id::get_job: co_return co_await h.get(rt.match->job_id);
-    case route_id::get_result: co_return co_await h.result(rt.match->job_id);
-    case route_id::delete_job: co_return co_await h.remove(rt.match->job_id);
+    case route_id::get_job: co_return co_await h.get(rt.match->target_id);
+    case route_id::get_result: co_return co_await h.result(rt.match->target_id);
+    case route_id::delete_job: co_return co_await h.remove(rt.match->target_id);
+    default: co_return co_await webhook_route(h, *rt.match);
     }
     co_return error_reply(failure(errc::internal, "unrouted"));
 }

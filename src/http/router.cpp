@@ -20,6 +20,15 @@ constexpr endpoint k_endpoints[] = {
     {"GET", "/v1/jobs/{id}", route_id::get_job, true},
     {"DELETE", "/v1/jobs/{id}", route_id::delete_job, true},
     {"GET", "/v1/jobs/{id}/result", route_id::get_result, true},
+    {"GET", "/v1/jobs/{id}/deliveries", route_id::job_deliveries, true},
+    {"POST", "/v1/jobs/{id}/redeliver", route_id::redeliver, true},
+    {"GET", "/v1/webhooks", route_id::list_webhooks, true},
+    {"POST", "/v1/webhooks", route_id::create_webhook, true},
+    {"GET", "/v1/webhooks/{id}", route_id::get_webhook, true},
+    {"PATCH", "/v1/webhooks/{id}", route_id::update_webhook, true},
+    {"DELETE", "/v1/webhooks/{id}", route_id::delete_webhook, true},
+    {"POST", "/v1/webhooks/{id}/rotate-secret", route_id::rotate_secret, true},
+    {"POST", "/v1/webhooks/{id}/replay", route_id::replay, true},
 };
 
 // Matches path against pattern; fills id for the {id} segment.

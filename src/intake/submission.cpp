@@ -5,6 +5,7 @@
 #include <docket/intake/multipart.hpp>
 #include <docket/intake/sniff.hpp>
 #include <docket/core/encoding.hpp>
+#include <docket/deliver/signing.hpp>
 
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
@@ -56,7 +57,8 @@ outcome<void> set_field(submission& s, std::string_view name, std::string_view v
             return invalid("webhook_url must be an absolute http or https URL");
         s.webhook_url = std::string(value);
     } else if (name == "webhook_secret") {
-        if (value.size() < 16 || value.size() > 512) return invalid("webhook_secret must be 16 to 512 characters");
+        if (value.size() < 16 || value.size() > 512 || !deliver::secret_key(value))
+            return invalid("webhook_secret must be 16 to 512 characters (whsec_ followed by base64, or raw)");
         s.webhook_secret = std::string(value);
     } else if (name == "filename") {
         if (value.empty() || value.size() > 255) return invalid("filename must be 1 to 255 characters");

@@ -13,13 +13,19 @@ void requeue_if_queued(ready_queue& ready, const job& j) {
 } // namespace
 
 std::pair<std::size_t, std::size_t> recover_at_start(store::store& s, ready_queue& ready, const config& cfg,
-                                                     timestamp now) {
+                                                     timestamp now, const finish_hook& hook) {
     const auto retention = s.settings().retention;
     auto claimed = s.claimed_jobs();
     if (!claimed.empty()) {
         auto b = s.new_batch();
-        for (const auto& j : claimed) b.put_job(&j, recover(j, now, cfg, retention));
+        bool added = false;
+        for (const auto& j : claimed) {
+            auto next = recover(j, now, cfg, retention);
+            b.put_job(&j, next);
+            added = hook.apply(b, next, "") || added;
+        }
         s.commit_wait(std::move(b));
+        hook.notify(added);
     }
     auto queued = s.queued_jobs();
     for (const auto& j : queued) requeue_if_queued(ready, j);
@@ -27,7 +33,7 @@ std::pair<std::size_t, std::size_t> recover_at_start(store::store& s, ready_queu
 }
 
 std::size_t recover_expired_leases(store::store& s, ready_queue& ready, job_locks& locks, const config& cfg,
-                                   timestamp now) {
+                                   timestamp now, const finish_hook& hook) {
     std::size_t n = 0;
     for (const auto& seen : s.claimed_jobs()) {
         if (!seen.lease_until || *seen.lease_until > now) continue;
@@ -37,7 +43,9 @@ std::size_t recover_expired_leases(store::store& s, ready_queue& ready, job_lock
         auto next = recover(*j, now, cfg, s.settings().retention);
         auto b = s.new_batch();
         b.put_job(&*j, next);
+        const bool added = hook.apply(b, next, "");
         s.commit_wait(std::move(b));
+        hook.notify(added);
         log::warn("lease of " + j->id + " expired on attempt " + std::to_string(j->attempts) + "; now " +
                   std::string(to_string(next.status)));
         requeue_if_queued(ready, next);

@@ -6,8 +6,8 @@
 
 namespace docket::queue {
 
-sweeper::sweeper(store::store& s, ready_queue& ready, job_locks& locks, const config& cfg)
-    : store_(s), ready_(ready), locks_(locks), cfg_(cfg) {}
+sweeper::sweeper(store::store& s, ready_queue& ready, job_locks& locks, const config& cfg, finish_hook hook)
+    : store_(s), ready_(ready), locks_(locks), cfg_(cfg), hook_(std::move(hook)) {}
 
 sweeper::~sweeper() { stop(); }
 
@@ -47,7 +47,7 @@ std::size_t sweeper::run_once(timestamp now) {
         std::this_thread::yield(); // let intake's writes in between chunks
     }
     if (total > 0) log::info("sweep removed " + std::to_string(total) + " expired records");
-    recover_expired_leases(store_, ready_, locks_, cfg_, now);
+    recover_expired_leases(store_, ready_, locks_, cfg_, now, hook_);
     return total;
 }
 

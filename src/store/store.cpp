@@ -11,6 +11,7 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <future>
 #include <mutex>
@@ -25,10 +26,13 @@ BOOST_DESCRIBE_STRUCT(key_record, (), (id, tenant, hash, created_at, revoked))
 namespace {
 
 // Column families, in the order of the handles vector.
-enum cf : std::size_t { meta, jobs, documents, results, queue_idx, leases, tenant_jobs, expiry, idempotency, keys_cf, tombstones, cf_count };
+enum cf : std::size_t {
+    meta, jobs, documents, results, queue_idx, leases, tenant_jobs, expiry, idempotency, keys_cf, tombstones,
+    deliveries, delivery_due, job_deliveries, endpoint_deliveries, delivery_attempts, endpoints_cf, cf_count
+};
 constexpr const char* k_cf_names[cf_count] = {
-    "default", "jobs", "documents", "results", "queue", "leases",
-    "tenant_jobs", "expiry", "idempotency", "keys", "tombstones"};
+    "default", "jobs", "documents", "results", "queue", "leases", "tenant_jobs", "expiry", "idempotency", "keys",
+    "tombstones", "deliveries", "delivery_due", "job_deliveries", "endpoint_deliveries", "delivery_attempts", "endpoints"};
 
 // Expiry index entries say what expires: a job, an idempotency record, or a tombstone.
 constexpr char k_expire_job = 'j', k_expire_idem = 'i', k_expire_tomb = 'g';
@@ -78,6 +82,37 @@ std::string idem_key(std::string_view tenant, std::string_view key) {
 }
 
 rocksdb::Slice slice(std::string_view s) { return {s.data(), s.size()}; }
+
+std::string due_key(timestamp t, std::string_view id) {
+    std::string k;
+    append_be64(k, static_cast<std::uint64_t>(t));
+    k += id;
+    return k;
+}
+
+std::string owned_key(std::string_view owner, std::string_view id) {
+    std::string k(owner);
+    k += '\0';
+    k += id;
+    return k;
+}
+
+std::string endpoint_delivery_key(const delivery& d) {
+    std::string k(d.endpoint_id);
+    k += '\0';
+    append_be64(k, static_cast<std::uint64_t>(d.created_at));
+    k += d.id;
+    return k;
+}
+
+std::string attempt_key(std::string_view delivery_id, std::int64_t number) {
+    std::string k(delivery_id);
+    k += '\0';
+    append_be64(k, static_cast<std::uint64_t>(number));
+    return k;
+}
+
+bool is_due(const delivery& d) { return d.status == delivery_status::pending && d.next_attempt_at.has_value(); }
 
 void check(const rocksdb::Status& s, std::string_view what) {
     if (!s.ok()) throw std::runtime_error(std::string(what) + ": " + s.ToString());
@@ -145,6 +180,28 @@ void batch::delete_job(const job& j) {
 void batch::put_key(const key_record& k) {
     check(impl_->wb.Put(impl_->h(keys_cf), k.hash, boost::json::serialize(boost::json::value_from(k))), "batch");
 }
+
+void batch::put_delivery(const delivery* before, const delivery& after) {
+    auto& wb = impl_->wb;
+    auto h = [&](cf c) { return impl_->h(c); };
+    check(wb.Put(h(deliveries), after.id, encode(after)), "batch");
+    if (!before) {
+        check(wb.Put(h(job_deliveries), owned_key(after.job_id, after.id), ""), "batch");
+        if (!after.endpoint_id.empty()) check(wb.Put(h(endpoint_deliveries), endpoint_delivery_key(after), ""), "batch");
+    }
+    if (before && is_due(*before)) check(wb.Delete(h(delivery_due), due_key(*before->next_attempt_at, before->id)), "batch");
+    if (is_due(after)) check(wb.Put(h(delivery_due), due_key(*after.next_attempt_at, after.id), ""), "batch");
+}
+
+void batch::put_attempt(std::string_view delivery_id, const delivery_attempt& a) {
+    check(impl_->wb.Put(impl_->h(delivery_attempts), attempt_key(delivery_id, a.number), encode(a)), "batch");
+}
+
+void batch::put_endpoint(const endpoint& e) {
+    check(impl_->wb.Put(impl_->h(endpoints_cf), e.id, encode(e)), "batch");
+}
+
+void batch::delete_endpoint(std::string_view id) { check(impl_->wb.Delete(impl_->h(endpoints_cf), slice(id)), "batch"); }
 
 struct store::impl {
     std::unique_ptr<rocksdb::DB> db;
@@ -378,8 +435,16 @@ std::size_t store::sweep(timestamp now, std::size_t max) {
         const char kind = key[8];
         const std::string what(key.substr(9));
         if (kind == k_expire_job) {
-            if (auto j = get_job(what)) {
+            auto j = get_job(what);
+            const auto ds = j ? deliveries_of_job(what) : std::vector<delivery>{};
+            const bool pending = std::any_of(ds.begin(), ds.end(), [](const delivery& d) { return d.status == delivery_status::pending; });
+            if (j && pending) {
+                job later = *j;
+                later.expires_at = now + 3'600'000;
+                b.put_job(&*j, later); // moves its expiry entry
+            } else if (j) {
                 b.delete_job(*j);
+                delete_deliveries_of(b, what);
                 check(wb.Put(impl_->h(tombstones), what, j->tenant), "batch");
                 check(wb.Put(impl_->h(expiry), expiry_key(now + cfg_.gone_ttl.count(), k_expire_tomb, what), ""), "batch");
             }
@@ -394,6 +459,88 @@ std::size_t store::sweep(timestamp now, std::size_t max) {
     });
     if (removed > 0) write(std::move(b));
     return removed;
+}
+
+std::optional<delivery> store::get_delivery(std::string_view id) const {
+    auto v = impl_->get(deliveries, id);
+    if (!v) return std::nullopt;
+    return decode_delivery(*v);
+}
+
+std::vector<delivery> store::due_deliveries(timestamp now, std::size_t limit) const {
+    std::vector<delivery> out;
+    impl_->scan(delivery_due, "", [&](std::string_view key, std::string_view) {
+        if (out.size() == limit || static_cast<timestamp>(read_be64(key)) > now) return false;
+        if (auto d = get_delivery(key.substr(8))) out.push_back(std::move(*d));
+        return true;
+    });
+    return out;
+}
+
+std::optional<timestamp> store::next_due_after(timestamp after) const {
+    std::optional<timestamp> next;
+    std::string from;
+    append_be64(from, static_cast<std::uint64_t>(after + 1));
+    impl_->scan(delivery_due, from, [&](std::string_view key, std::string_view) {
+        next = static_cast<timestamp>(read_be64(key));
+        return false;
+    });
+    return next;
+}
+
+std::vector<delivery> store::deliveries_of_job(std::string_view job_id) const {
+    std::vector<delivery> out;
+    const std::string prefix = owned_key(job_id, "");
+    impl_->scan(job_deliveries, prefix, [&](std::string_view key, std::string_view) {
+        if (key.substr(0, prefix.size()) != prefix) return false;
+        if (auto d = get_delivery(key.substr(prefix.size()))) out.push_back(std::move(*d));
+        return true;
+    });
+    return out;
+}
+
+std::vector<delivery> store::deliveries_of_endpoint(std::string_view endpoint_id, timestamp since) const {
+    std::vector<delivery> out;
+    const std::string prefix = owned_key(endpoint_id, "");
+    std::string from = prefix;
+    append_be64(from, static_cast<std::uint64_t>(std::max<timestamp>(since, 0)));
+    impl_->scan(endpoint_deliveries, from, [&](std::string_view key, std::string_view) {
+        if (key.substr(0, prefix.size()) != prefix) return false;
+        if (auto d = get_delivery(key.substr(prefix.size() + 8))) out.push_back(std::move(*d));
+        return true;
+    });
+    return out;
+}
+
+std::vector<delivery_attempt> store::attempts_of(std::string_view delivery_id) const {
+    std::vector<delivery_attempt> out;
+    const std::string prefix = owned_key(delivery_id, "");
+    impl_->scan(delivery_attempts, prefix, [&](std::string_view key, std::string_view v) {
+        if (key.substr(0, prefix.size()) != prefix) return false;
+        if (auto a = decode_attempt(v)) out.push_back(std::move(*a));
+        return true;
+    });
+    return out;
+}
+
+void store::delete_deliveries_of(batch& b, std::string_view job_id) const {
+    auto& wb = b.impl_->wb;
+    for (const auto& d : deliveries_of_job(job_id)) {
+        check(wb.Delete(impl_->h(deliveries), d.id), "batch");
+        check(wb.Delete(impl_->h(job_deliveries), owned_key(job_id, d.id)), "batch");
+        if (!d.endpoint_id.empty()) check(wb.Delete(impl_->h(endpoint_deliveries), endpoint_delivery_key(d)), "batch");
+        if (is_due(d)) check(wb.Delete(impl_->h(delivery_due), due_key(*d.next_attempt_at, d.id)), "batch");
+        for (const auto& a : attempts_of(d.id)) check(wb.Delete(impl_->h(delivery_attempts), attempt_key(d.id, a.number)), "batch");
+    }
+}
+
+std::vector<endpoint> store::endpoints() const {
+    std::vector<endpoint> out;
+    impl_->scan(endpoints_cf, "", [&](std::string_view, std::string_view v) {
+        if (auto e = decode_endpoint(v)) out.push_back(std::move(*e));
+        return true;
+    });
+    return out;
 }
 
 std::vector<key_record> store::keys() const {

@@ -2,6 +2,7 @@
 // All of docket's settings, one aggregate per module, and how they are loaded: defaults, then a
 // config file, then DOCKET_* environment variables, then --flags (the later wins).
 
+#include <docket/deliver/config.hpp>
 #include <docket/extract/workers.hpp>
 #include <docket/http/server.hpp>
 #include <docket/intake/submission.hpp>
@@ -30,6 +31,7 @@ struct settings {
     store::config store;
     queue::config queue;
     extract::config extract;
+    deliver::config deliver;
     app_config app;
 };
 

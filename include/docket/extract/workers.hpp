@@ -2,6 +2,7 @@
 // The extraction worker pool: threads that take jobs from the ready queue, claim them, extract,
 // and record the outcome. Sized to the cores; never runs on an I/O thread.
 
+#include <docket/queue/finish_hook.hpp>
 #include <docket/queue/job_locks.hpp>
 #include <docket/queue/ready_queue.hpp>
 #include <docket/queue/transitions.hpp>
@@ -20,7 +21,7 @@ struct config {
 class workers {
 public:
     workers(store::store& s, queue::ready_queue& ready, queue::job_locks& locks, const queue::config& qcfg,
-            const config& cfg);
+            const config& cfg, queue::finish_hook hook = {});
     ~workers();
     void start();
     //! Stops taking jobs and waits for the running ones to be recorded.
@@ -37,6 +38,7 @@ private:
     queue::ready_queue& ready_;
     queue::job_locks& locks_;
     const queue::config& qcfg_;
+    queue::finish_hook hook_;
     unsigned count_;
     std::vector<std::thread> threads_;
     std::atomic<std::size_t> busy_{0};

@@ -6,12 +6,14 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 
 namespace boost::asio { class thread_pool; }
 namespace docket::store { class store; struct config; }
 namespace docket::queue { class ready_queue; struct config; }
 namespace docket::auth { class key_directory; }
 namespace docket::intake { class idempotency_guard; struct config; }
+namespace docket::deliver { class endpoint_registry; struct config; }
 
 namespace docket::http {
 
@@ -25,6 +27,9 @@ struct api_context {
     std::atomic<std::uint64_t>& next_seq;  //!< queue sequence numbers
     std::atomic<bool>& accepting;          //!< false while starting or shutting down
     boost::asio::thread_pool& blocking;    //!< where store reads run, off the I/O threads
+    deliver::endpoint_registry& endpoints;
+    const deliver::config& deliver_cfg;
+    std::function<void()> wake_deliveries; //!< after committing deliveries that are due
 };
 
 class api final : public handler {

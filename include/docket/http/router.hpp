@@ -7,11 +7,14 @@
 
 namespace docket::http {
 
-enum class route_id { healthz, readyz, list_jobs, create_job, get_job, delete_job, get_result };
+enum class route_id {
+    healthz, readyz, list_jobs, create_job, get_job, delete_job, get_result, job_deliveries, redeliver,
+    list_webhooks, create_webhook, get_webhook, update_webhook, delete_webhook, rotate_secret, replay
+};
 
 struct route_match {
     route_id id;
-    std::string job_id;   //!< the {id} segment, when the path has one
+    std::string target_id; //!< the {id} segment, when the path has one
     bool needs_auth = true;
 };
 

@@ -2,6 +2,7 @@
 // Background maintenance on its own thread: removes expired jobs, results and idempotency keys,
 // and hands back jobs whose lease lapsed. Works in small batches so intake never stalls.
 
+#include <docket/queue/finish_hook.hpp>
 #include <docket/queue/job_locks.hpp>
 #include <docket/queue/ready_queue.hpp>
 #include <docket/queue/transitions.hpp>
@@ -15,7 +16,7 @@ namespace docket::queue {
 
 class sweeper {
 public:
-    sweeper(store::store& s, ready_queue& ready, job_locks& locks, const config& cfg);
+    sweeper(store::store& s, ready_queue& ready, job_locks& locks, const config& cfg, finish_hook hook = {});
     ~sweeper();
     void start();
     void stop();
@@ -27,6 +28,7 @@ private:
     ready_queue& ready_;
     job_locks& locks_;
     const config& cfg_;
+    finish_hook hook_;
     std::mutex mutex_;
     std::condition_variable cv_;
     bool stopping_ = false;

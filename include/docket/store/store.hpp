@@ -4,6 +4,7 @@
 // group committer that shares one WAL fsync among every batch pending at that moment.
 
 #include <docket/core/job.hpp>
+#include <docket/core/webhook.hpp>
 #include <docket/core/units.hpp>
 
 #include <cstdint>
@@ -59,6 +60,11 @@ public:
     //! Removes a job with its document, result and indexes (a user's DELETE).
     void delete_job(const job& j);
     void put_key(const key_record& k);
+    //! Writes a delivery and keeps its due-time, job and endpoint indexes in step (before: null when new).
+    void put_delivery(const delivery* before, const delivery& after);
+    void put_attempt(std::string_view delivery_id, const delivery_attempt& a);
+    void put_endpoint(const endpoint& e);
+    void delete_endpoint(std::string_view id);
 
 private:
     friend class store;
@@ -106,10 +112,25 @@ public:
     //! Largest sequence number in use, so new jobs queue after every existing one.
     std::uint64_t max_seq() const;
 
-    //! Removes what expired at `now` (at most `max` records); returns how many were removed.
+    //! Removes what expired at `now` (at most `max` records); returns how many were removed. A job
+    //! with a delivery still pending is kept (and looked at again an hour later): retention never
+    //! cuts a webhook's retries short.
     std::size_t sweep(timestamp now, std::size_t max);
 
     std::vector<key_record> keys() const;
+
+    std::optional<delivery> get_delivery(std::string_view id) const;
+    //! Pending deliveries due at `now`, earliest first, at most `limit`.
+    std::vector<delivery> due_deliveries(timestamp now, std::size_t limit) const;
+    //! The earliest due time strictly after `after`, if any delivery is pending then.
+    std::optional<timestamp> next_due_after(timestamp after) const;
+    std::vector<delivery> deliveries_of_job(std::string_view job_id) const;
+    //! An endpoint's deliveries created at or after `since`, oldest first.
+    std::vector<delivery> deliveries_of_endpoint(std::string_view endpoint_id, timestamp since) const;
+    std::vector<delivery_attempt> attempts_of(std::string_view delivery_id) const;
+    //! Adds the removal of a job's deliveries and their attempt logs to `b`.
+    void delete_deliveries_of(batch& b, std::string_view job_id) const;
+    std::vector<endpoint> endpoints() const;
 
     //! Makes every applied write durable.
     void flush();

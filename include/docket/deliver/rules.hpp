@@ -1,0 +1,33 @@
+#pragma once
+// What an attempt's outcome does to a delivery and to its endpoint, and which secrets sign.
+// Pure functions, unit-tested with a fake clock.
+
+#include <docket/core/webhook.hpp>
+#include <docket/deliver/schedule.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace docket::deliver {
+
+//! The delivery after one more attempt that ended in `outcome` (`error` describes a failure).
+delivery after_attempt(const delivery& d, const attempt_outcome& outcome, const std::string& error, timestamp now,
+                       const schedule_config& cfg, double jitter_unit);
+
+//! The endpoint after an attempt to it, or nullopt when nothing changed: a 410 disables it at
+//! once; failures since `failing_since` for longer than `disable_after` disable it; a success
+//! clears the failing run.
+std::optional<endpoint> endpoint_after_attempt(const endpoint& e, const attempt_outcome& outcome, timestamp now,
+                                               duration disable_after);
+
+//! Secrets that sign at `now`: the current one and rotated ones still in their grace period.
+std::vector<std::string> active_secrets(const endpoint& e, timestamp now);
+
+//! `e` with a new current secret; the previous ones keep signing for `grace`. Returns the secret.
+std::string rotate_secret(endpoint& e, timestamp now, duration grace);
+
+//! A delivery starting a new round of attempts now, under its original webhook-id.
+delivery redeliver(const delivery& d, timestamp now);
+
+} // namespace docket::deliver

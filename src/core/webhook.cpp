@@ -1,0 +1,58 @@
+// JSON encoding of webhook records for the store.
+
+#include <docket/core/webhook.hpp>
+#include <docket/core/encoding.hpp>
+
+#include <boost/describe.hpp>
+#include <boost/json.hpp>
+
+namespace docket {
+
+BOOST_DESCRIBE_STRUCT(endpoint_secret, (), (secret, expires_at))
+BOOST_DESCRIBE_STRUCT(endpoint, (), (id, tenant, url, events, headers, enabled, disabled_reason, secrets, failing_since,
+                                     created_at, updated_at))
+BOOST_DESCRIBE_ENUM(delivery_status, pending, delivered, dead)
+BOOST_DESCRIBE_STRUCT(delivery, (), (id, job_id, tenant, event, endpoint_id, url, payload, status, attempts, round_start,
+                                     created_at, next_attempt_at, last_error))
+BOOST_DESCRIBE_STRUCT(delivery_attempt, (), (number, at, duration_ms, status, error, response_prefix, endpoint_id, url))
+
+namespace {
+
+template <class T>
+std::optional<T> decode_as(std::string_view bytes) {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(bytes, ec);
+    if (ec) return std::nullopt;
+    auto r = boost::json::try_value_to<T>(v);
+    if (!r) return std::nullopt;
+    return std::move(*r);
+}
+
+template <class T>
+std::string encode_as(const T& t) {
+    return boost::json::serialize(boost::json::value_from(t));
+}
+
+} // namespace
+
+std::string_view to_string(delivery_status s) noexcept {
+    switch (s) {
+    case delivery_status::pending: return "pending";
+    case delivery_status::delivered: return "delivered";
+    case delivery_status::dead: return "dead";
+    }
+    return "pending";
+}
+
+std::string encode(const endpoint& e) { return encode_as(e); }
+std::string encode(const delivery& d) { return encode_as(d); }
+std::string encode(const delivery_attempt& a) { return encode_as(a); }
+std::optional<endpoint> decode_endpoint(std::string_view b) { return decode_as<endpoint>(b); }
+std::optional<delivery> decode_delivery(std::string_view b) { return decode_as<delivery>(b); }
+std::optional<delivery_attempt> decode_attempt(std::string_view b) { return decode_as<delivery_attempt>(b); }
+
+std::string new_id(std::string_view prefix) {
+    return std::string(prefix) + base64url_encode(random_bytes(18));
+}
+
+} // namespace docket

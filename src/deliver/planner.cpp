@@ -1,0 +1,95 @@
+// Event bodies and delivery planning, called by the workers in the batch that finishes a job,
+// and URL checks, called by the API when a webhook URL is submitted or registered.
+
+#include <docket/deliver/planner.hpp>
+
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+
+#include <algorithm>
+
+namespace docket::deliver {
+
+std::string_view event_for(const job& j) {
+    if (j.status == job_status::succeeded) return "document.completed";
+    if (j.status == job_status::failed) return "document.failed";
+    return "";
+}
+
+const std::vector<std::string>& known_events() {
+    static const std::vector<std::string> events = {"document.completed", "document.failed", "batch.completed"};
+    return events;
+}
+
+std::string event_payload(const job& j, std::string_view result_json, timestamp now, const config& cfg) {
+    namespace json = boost::json;
+    json::object data{{"id", j.id},
+                      {"status", to_string(j.status)},
+                      {"document_type", j.document_type},
+                      {"filename", j.document.filename},
+                      {"pages", j.document.pages ? json::value(*j.document.pages) : json::value(nullptr)},
+                      {"metadata", json::parse(j.metadata)}};
+    if (j.status == job_status::succeeded) {
+        if (result_json.size() <= cfg.max_inline_result) data["result"] = json::parse(result_json);
+        else data["result_url"] = cfg.public_url + "/v1/jobs/" + j.id + "/result";
+    } else if (j.error) {
+        data["error"] = json::object{{"code", j.error->code}, {"message", j.error->message}};
+    }
+    json::object body{{"type", event_for(j)}, {"timestamp", format_rfc3339(now)}, {"data", std::move(data)}};
+    return json::serialize(body);
+}
+
+bool subscribed(const endpoint& e, std::string_view event) {
+    return e.enabled && (e.events.empty() || std::find(e.events.begin(), e.events.end(), event) != e.events.end());
+}
+
+delivery make_delivery(const job& j, std::string_view event, std::string payload, std::string endpoint_id,
+                       std::string url, timestamp now) {
+    delivery d;
+    d.id = new_id("msg_");
+    d.job_id = j.id;
+    d.tenant = j.tenant;
+    d.event = std::string(event);
+    d.endpoint_id = std::move(endpoint_id);
+    d.url = std::move(url);
+    d.payload = std::move(payload);
+    d.created_at = now;
+    d.next_attempt_at = now;
+    return d;
+}
+
+std::vector<delivery> plan_deliveries(const job& j, std::string_view result_json, const std::vector<endpoint>& endpoints,
+                                      timestamp now, const config& cfg) {
+    std::vector<delivery> out;
+    const auto event = event_for(j);
+    if (event.empty()) return out;
+    std::string payload;
+    auto body = [&]() -> const std::string& {
+        if (payload.empty()) payload = event_payload(j, result_json, now, cfg);
+        return payload;
+    };
+    if (j.webhook_url) out.push_back(make_delivery(j, event, body(), "", *j.webhook_url, now));
+    for (const auto& e : endpoints)
+        if (e.tenant == j.tenant && subscribed(e, event)) out.push_back(make_delivery(j, event, body(), e.id, e.url, now));
+    return out;
+}
+
+outcome<void> check_url(std::string_view url, const config& cfg) {
+    auto u = boost::urls::parse_absolute_uri(url);
+    if (!u || url.size() > 2048 || u->host().empty())
+        return failure(errc::invalid_field, "the webhook URL must be an absolute http or https URL");
+    if (u->scheme() != "https" && u->scheme() != "http")
+        return failure(errc::invalid_field, "the webhook URL must use https (or http where allowed)");
+    if (u->scheme() == "http" && !cfg.allow_http)
+        return failure(errc::invalid_field, "plain http webhook URLs are disabled (see --webhook-allow-http)");
+    if (u->has_userinfo()) return failure(errc::invalid_field, "the webhook URL must not carry credentials");
+    const auto kind = u->host_type();
+    if (kind == boost::urls::host_type::ipv4 || kind == boost::urls::host_type::ipv6) {
+        const auto addr = kind == boost::urls::host_type::ipv4 ? boost::asio::ip::address(boost::asio::ip::make_address_v4(u->host_ipv4_address().to_bytes()))
+                                                               : boost::asio::ip::address(boost::asio::ip::make_address_v6(u->host_ipv6_address().to_bytes()));
+        if (auto why = refusal(addr, cfg.allow_cidrs)) return failure(errc::invalid_field, "webhook URL refused: " + *why);
+    }
+    return {};
+}
+
+} // namespace docket::deliver
