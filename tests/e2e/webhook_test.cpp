@@ -1,0 +1,303 @@
+#include "../support/fixtures.hpp"
+#include "../support/receiver.hpp"
+#include "../support/server.hpp"
+
+#include <docket/deliver/signing.hpp>
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <thread>
+
+using namespace docket;
+using namespace docket::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::vector<std::string> loopback_webhooks(std::string schedule = "0s,200ms,200ms,200ms") {
+    return {"--webhook-allow-http", "true", "--webhook-allow-cidrs", "127.0.0.0/8", "--webhook-retry-schedule", schedule};
+}
+
+// Checks a received request the way a receiver following the Standard Webhooks spec would.
+void verify_signature(const received_request& r, const std::vector<std::string>& secrets) {
+    const auto id = r.header("webhook-id");
+    const auto ts = r.header("webhook-timestamp");
+    const auto sig = r.header("webhook-signature");
+    REQUIRE(id);
+    REQUIRE(ts);
+    REQUIRE(sig);
+    CHECK(*sig == deliver::sign(secrets, *id, std::stoll(*ts), r.body));
+    CHECK(std::abs(std::stoll(*ts) - std::chrono::duration_cast<std::chrono::seconds>(
+                                         std::chrono::system_clock::now().time_since_epoch()).count()) < 60);
+}
+
+boost::json::value deliveries(http_client& c, const docket_server& srv, const std::string& job_id) {
+    auto r = c.request("GET", "/v1/jobs/" + job_id + "/deliveries", srv.auth());
+    REQUIRE(r.status == 200);
+    return parse_json(r.body);
+}
+
+// Polls the delivery log until the first delivery has the status (and at least that many
+// attempts); returns it.
+boost::json::value wait_for_delivery(http_client& c, const docket_server& srv, const std::string& job_id,
+                                     const std::string& status, std::int64_t min_attempts = 0,
+                                     std::chrono::seconds timeout = 20s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        auto d = deliveries(c, srv, job_id);
+        if (!d.at("data").as_array().empty() && json_str(d.at("data").at(0), "status") == status &&
+            d.at("data").at(0).at("attempts").as_int64() >= min_attempts)
+            return d.at("data").at(0);
+        if (std::chrono::steady_clock::now() > deadline) FAIL("delivery never became " << status << ": " << boost::json::serialize(d));
+        std::this_thread::sleep_for(20ms);
+    }
+}
+
+} // namespace
+
+TEST_CASE("a finished job's webhook arrives signed, with the result inline", "[e2e][webhook]") {
+    webhook_receiver receiver;
+    docket_server srv(loopback_webhooks());
+    srv.start();
+    auto c = srv.client();
+    auto r = submit(c, srv.auth(), make_pdf({"Signed and delivered"}),
+                    {{"webhook_url", receiver.url()}, {"metadata", R"({"order":"A-7"})"}});
+    REQUIRE(r.status == 202);
+    const auto accepted = parse_json(r.body);
+    const auto secret = json_str(accepted, "webhook_secret");
+    CHECK(secret.rfind("whsec_", 0) == 0);
+    REQUIRE(receiver.wait_for(1, 20s));
+    const auto got = receiver.requests().at(0);
+    CHECK(got.method == "POST");
+    CHECK(got.target == "/hook");
+    verify_signature(got, {secret});
+    CHECK(got.header("content-type") == "application/json");
+    CHECK(got.header("user-agent")->rfind("docket/", 0) == 0);
+    auto body = parse_json(got.body);
+    CHECK(json_str(body, "type") == "document.completed");
+    CHECK(json_str(body.at("data"), "id") == json_str(accepted, "id"));
+    CHECK(json_str(body.at("data").at("metadata"), "order") == "A-7");
+    CHECK(json_str(body.at("data").at("result"), "text").find("Signed and delivered") != std::string::npos);
+    auto d = wait_for_delivery(c, srv, json_str(accepted, "id"), "delivered");
+    CHECK(json_str(d, "id") == *got.header("webhook-id"));
+    REQUIRE(d.at("attempt_log").as_array().size() == 1);
+    CHECK(d.at("attempt_log").at(0).at("status").as_int64() == 204);
+}
+
+TEST_CASE("a receiver failing twice gets three attempts under one webhook-id, all logged", "[e2e][webhook]") {
+    webhook_receiver receiver([](const received_request&, std::size_t i) {
+        return scripted_reply{i < 2 ? 500 : 200, {}, i < 2 ? "try later" : "ok"};
+    });
+    docket_server srv(loopback_webhooks());
+    srv.start();
+    auto c = srv.client();
+    const auto id = json_str(parse_json(submit(c, srv.auth(), make_pdf({"flaky receiver"}), {{"webhook_url", receiver.url()}}).body), "id");
+    auto d = wait_for_delivery(c, srv, id, "delivered");
+    const auto reqs = receiver.requests();
+    REQUIRE(reqs.size() == 3);
+    CHECK(*reqs[0].header("webhook-id") == *reqs[1].header("webhook-id"));
+    CHECK(*reqs[1].header("webhook-id") == *reqs[2].header("webhook-id"));
+    CHECK(reqs[0].body == reqs[2].body);
+    const auto& log = d.at("attempt_log").as_array();
+    REQUIRE(log.size() == 3);
+    CHECK(log.at(0).at("status").as_int64() == 500);
+    CHECK(json_str(log.at(0), "response_body") == "try later");
+    CHECK(log.at(1).at("status").as_int64() == 500);
+    CHECK(log.at(2).at("status").as_int64() == 200);
+    CHECK(d.at("attempts").as_int64() == 3);
+}
+
+TEST_CASE("a 302 is a failed attempt and the redirect is not followed", "[e2e][webhook]") {
+    webhook_receiver receiver([](const received_request&, std::size_t) {
+        return scripted_reply{302, {{"Location", "/elsewhere"}}, ""};
+    });
+    docket_server srv(loopback_webhooks("0s,100ms"));
+    srv.start();
+    auto c = srv.client();
+    const auto id = json_str(parse_json(submit(c, srv.auth(), make_pdf({"redirected"}), {{"webhook_url", receiver.url()}}).body), "id");
+    auto d = wait_for_delivery(c, srv, id, "dead");
+    CHECK(d.at("attempt_log").as_array().size() == 2);
+    CHECK(d.at("attempt_log").at(0).at("status").as_int64() == 302);
+    for (const auto& r : receiver.requests()) CHECK(r.target == "/hook");
+}
+
+TEST_CASE("kill -9 with a retry pending: after restart the delivery still arrives", "[e2e][webhook][lifecycle]") {
+    webhook_receiver receiver([](const received_request&, std::size_t i) { return scripted_reply{i == 0 ? 503 : 204, {}, ""}; });
+    docket_server srv(loopback_webhooks("0s,3s"));
+    srv.start();
+    auto c = srv.client();
+    const auto id = json_str(parse_json(submit(c, srv.auth(), make_pdf({"survives a crash"}), {{"webhook_url", receiver.url()}}).body), "id");
+    REQUIRE(receiver.wait_for(1, 20s));
+    // The failed first attempt is recorded and the second one is due in about 3 s.
+    auto pending = wait_for_delivery(c, srv, id, "pending", 1);
+    REQUIRE(pending.at("attempts").as_int64() == 1);
+    srv.kill9();
+    srv.start();
+    REQUIRE(receiver.wait_for(2, 20s));
+    auto c2 = srv.client();
+    auto d = wait_for_delivery(c2, srv, id, "delivered");
+    CHECK(d.at("attempts").as_int64() == 2);
+    const auto reqs = receiver.requests();
+    CHECK(*reqs[0].header("webhook-id") == *reqs[1].header("webhook-id"));
+}
+
+TEST_CASE("redeliver resends the event under its original webhook-id", "[e2e][webhook]") {
+    webhook_receiver receiver;
+    docket_server srv(loopback_webhooks());
+    srv.start();
+    auto c = srv.client();
+    const auto id = json_str(parse_json(submit(c, srv.auth(), make_pdf({"again please"}), {{"webhook_url", receiver.url()}}).body), "id");
+    wait_for_delivery(c, srv, id, "delivered");
+    auto r = c.request("POST", "/v1/jobs/" + id + "/redeliver", srv.auth());
+    REQUIRE(r.status == 202);
+    CHECK(parse_json(r.body).at("redelivered").as_int64() == 1);
+    REQUIRE(receiver.wait_for(2, 20s));
+    const auto reqs = receiver.requests();
+    CHECK(*reqs[0].header("webhook-id") == *reqs[1].header("webhook-id"));
+    CHECK(reqs[0].body == reqs[1].body);
+    CHECK(*reqs[0].header("webhook-signature") != "");
+}
+
+TEST_CASE("registered endpoints: secret shown once, event filter, custom headers, rotation, 410 disables", "[e2e][webhook]") {
+    webhook_receiver all_events;
+    webhook_receiver failures_only;
+    webhook_receiver gone([](const received_request&, std::size_t) { return scripted_reply{410, {}, ""}; });
+    docket_server srv(loopback_webhooks());
+    srv.start();
+    auto c = srv.client();
+    auto json_headers = srv.auth();
+    json_headers.emplace_back("Content-Type", "application/json");
+    auto create = [&](const std::string& body) {
+        auto r = c.request("POST", "/v1/webhooks", json_headers, body);
+        REQUIRE(r.status == 201);
+        return parse_json(r.body);
+    };
+    auto ep_all = create(R"({"url":")" + all_events.url() + R"(","headers":{"X-Team":"ledger"}})");
+    auto ep_failed = create(R"({"url":")" + failures_only.url() + R"(","events":["document.failed"]})");
+    auto ep_gone = create(R"({"url":")" + gone.url() + R"("})");
+    const auto secret = json_str(ep_all, "secret");
+    CHECK(c.request("GET", "/v1/webhooks/" + json_str(ep_all, "id"), srv.auth()).body.find("whsec_") == std::string::npos);
+    CHECK(c.request("POST", "/v1/webhooks", json_headers, R"({"url":")" + all_events.url() + R"(","headers":{"webhook-id":"x"}})").status == 400);
+    CHECK(c.request("POST", "/v1/webhooks", json_headers, R"({"url":")" + all_events.url() + R"(","events":["nope"]})").status == 400);
+
+    const auto job1 = json_str(parse_json(submit(c, srv.auth(), make_pdf({"to endpoints"})).body), "id");
+    REQUIRE(all_events.wait_for(1, 20s));
+    auto first = all_events.requests().at(0);
+    verify_signature(first, {secret});
+    CHECK(first.header("x-team") == "ledger");
+    REQUIRE(gone.wait_for(1, 20s));
+    const auto gone_id = json_str(ep_gone, "id");
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (parse_json(c.request("GET", "/v1/webhooks/" + gone_id, srv.auth()).body).at("enabled").as_bool() &&
+           std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(20ms);
+    auto gone_view = parse_json(c.request("GET", "/v1/webhooks/" + gone_id, srv.auth()).body);
+    CHECK_FALSE(gone_view.at("enabled").as_bool());
+    CHECK(json_str(gone_view, "disabled_reason").find("410") != std::string::npos);
+
+    auto rotated = c.request("POST", "/v1/webhooks/" + json_str(ep_all, "id") + "/rotate-secret", srv.auth());
+    REQUIRE(rotated.status == 200);
+    const auto fresh = json_str(parse_json(rotated.body), "secret");
+    CHECK(fresh != secret);
+    submit(c, srv.auth(), make_pdf({"after rotation"}));
+    REQUIRE(all_events.wait_for(2, 20s));
+    auto second = all_events.requests().at(1);
+    verify_signature(second, {fresh, secret}); // both secrets sign during the grace period
+    CHECK(second.header("webhook-signature")->find(' ') != std::string::npos);
+
+    CHECK(failures_only.requests().empty()); // it only wants document.failed
+    submit(c, srv.auth(), "%PDF-1.5\n" + std::string(3000, '\x03'));
+    REQUIRE(failures_only.wait_for(1, 20s));
+    CHECK(json_str(parse_json(failures_only.requests().at(0).body), "type") == "document.failed");
+    CHECK(gone.requests().size() == 1); // disabled: nothing more
+    (void)job1;
+
+    auto list = parse_json(c.request("GET", "/v1/webhooks", srv.auth()).body);
+    CHECK(list.at("data").as_array().size() == 3);
+    CHECK(c.request("DELETE", "/v1/webhooks/" + json_str(ep_failed, "id"), srv.auth()).status == 204);
+    CHECK(c.request("GET", "/v1/webhooks/" + json_str(ep_failed, "id"), srv.auth()).status == 404);
+}
+
+TEST_CASE("replay resends an endpoint's deliveries since a time", "[e2e][webhook]") {
+    webhook_receiver receiver;
+    docket_server srv(loopback_webhooks());
+    srv.start();
+    auto c = srv.client();
+    auto json_headers = srv.auth();
+    json_headers.emplace_back("Content-Type", "application/json");
+    auto ep = parse_json(c.request("POST", "/v1/webhooks", json_headers, R"({"url":")" + receiver.url() + R"("})").body);
+    submit_many(c, srv.auth(), make_pdf({"replay me"}), 2);
+    REQUIRE(receiver.wait_for(2, 20s));
+    std::this_thread::sleep_for(200ms); // let both deliveries be recorded as delivered
+    auto r = c.request("POST", "/v1/webhooks/" + json_str(ep, "id") + "/replay?since=0", srv.auth());
+    REQUIRE(r.status == 202);
+    CHECK(parse_json(r.body).at("replayed").as_int64() == 2);
+    REQUIRE(receiver.wait_for(4, 20s));
+    std::set<std::string> ids;
+    for (const auto& q : receiver.requests()) ids.insert(*q.header("webhook-id"));
+    CHECK(ids.size() == 2);
+}
+
+TEST_CASE("a host name that resolves to a refused address fails the attempt with a clear error", "[e2e][webhook][ssrf]") {
+    webhook_receiver receiver;
+    // http allowed but no allow-list: localhost resolves to loopback, which the guard refuses.
+    docket_server srv({"--webhook-allow-http", "true", "--webhook-retry-schedule", "0s"});
+    srv.start();
+    auto c = srv.client();
+    const auto url = "http://localhost:" + std::to_string(receiver.port()) + "/hook";
+    const auto id = json_str(parse_json(submit(c, srv.auth(), make_pdf({"ssrf"}), {{"webhook_url", url}}).body), "id");
+    auto d = wait_for_delivery(c, srv, id, "dead");
+    CHECK(json_str(d, "last_error").find("SSRF") != std::string::npos);
+    CHECK(receiver.requests().empty());
+    // A literal loopback address is refused at submission already.
+    auto literal = submit(c, srv.auth(), make_pdf({"ssrf"}), {{"webhook_url", receiver.url()}});
+    CHECK(literal.status == 400);
+    CHECK(literal.body.find("not a public address") != std::string::npos);
+    // Plain http is refused unless enabled.
+    docket_server strict;
+    strict.start();
+    auto sc = strict.client();
+    CHECK(submit(sc, strict.auth(), make_pdf({"x"}), {{"webhook_url", "http://example.test/hook"}}).status == 400);
+}
+
+// Runs only inside the network namespace made by the next test: docket sees non-loopback
+// webhook URLs there, and nothing can leave the namespace even if the guard had a bug.
+TEST_CASE("inside a private netns: non-public literal webhook addresses are refused at the door", "[.netns]") {
+    docket_server srv({"--webhook-allow-http", "true", "--webhook-retry-schedule", "0s"});
+    srv.start();
+    auto c = srv.client();
+    const auto pdf = make_pdf({"ssrf"});
+    for (const char* url : {"http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/hook", "http://100.64.0.1/",
+                            "http://[::ffff:10.0.0.1]/", "http://[fd00::1]/", "http://[64:ff9b::a9fe:a9fe]/",
+                            "http://0.0.0.0:8080/", "https://192.168.1.1/"}) {
+        INFO(url);
+        auto r = submit(c, srv.auth(), pdf, {{"webhook_url", url}});
+        CHECK(r.status == 400);
+        CHECK(r.body.find("not a public address") != std::string::npos);
+        auto json_headers = srv.auth();
+        json_headers.emplace_back("Content-Type", "application/json");
+        CHECK(c.request("POST", "/v1/webhooks", json_headers, std::string(R"({"url":")") + url + R"("})").status == 400);
+    }
+    // An allow-listed private address is accepted, and the attempt fails without a route out.
+    docket_server open({"--webhook-allow-http", "true", "--webhook-allow-cidrs", "10.0.0.0/8", "--webhook-retry-schedule", "0s",
+                        "--webhook-timeout", "2s"});
+    open.start();
+    auto oc = open.client();
+    auto r = submit(oc, open.auth(), pdf, {{"webhook_url", "http://10.0.0.1/hook"}});
+    REQUIRE(r.status == 202);
+    const auto id = json_str(parse_json(r.body), "id");
+    auto d = wait_for_delivery(oc, open, id, "dead");
+    CHECK(d.at("attempt_log").at(0).at("status").is_null());
+}
+
+TEST_CASE("SSRF cases with non-loopback addresses run in a fresh network namespace", "[e2e][webhook][ssrf]") {
+    const auto self = std::filesystem::read_symlink("/proc/self/exe").string();
+    auto r = run({"/usr/bin/unshare", "-n", "/bin/sh", "-c",
+                  "PATH=/usr/sbin:/sbin:$PATH; ip link set lo up && exec '" + self + "' --durations no '[.netns]'"},
+                 {}, std::chrono::seconds(120));
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("All tests passed") != std::string::npos);
+}
