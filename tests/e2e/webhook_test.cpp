@@ -301,3 +301,40 @@ TEST_CASE("SSRF cases with non-loopback addresses run in a fresh network namespa
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find("All tests passed") != std::string::npos);
 }
+
+TEST_CASE("https webhooks verify the certificate chain and the host name", "[e2e][webhook][tls]") {
+    temp_dir certs;
+    const auto cert = (certs.path() / "cert.pem").string(), key = (certs.path() / "key.pem").string();
+    auto made = run({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                     "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"});
+    INFO(made.err);
+    REQUIRE(made.exit_code == 0);
+    child receiver({"/usr/bin/python3", std::string(DOCKET_SOURCE_DIR) + "/tests/support/tls_receiver.py", cert, key},
+                   certs.path() / "receiver.log");
+    auto port_line = receiver.wait_for_line("port", 20s);
+    REQUIRE(port_line);
+    const auto port = port_line->substr(5);
+
+    // Trusting the test CA: delivered over TLS.
+    docket_server srv({"--webhook-allow-cidrs", "127.0.0.0/8", "--webhook-ca-file", cert, "--webhook-retry-schedule", "0s"});
+    srv.start();
+    auto c = srv.client();
+    auto ok = submit(c, srv.auth(), make_pdf({"over tls"}), {{"webhook_url", "https://localhost:" + port + "/secure"}});
+    REQUIRE(ok.status == 202);
+    wait_for_delivery(c, srv, json_str(parse_json(ok.body), "id"), "delivered");
+    CHECK(receiver.wait_for_line("POST /secure", 10s));
+
+    // The certificate names localhost, not 127.0.0.1: host-name verification fails the attempt.
+    auto wrong_name = submit(c, srv.auth(), make_pdf({"wrong name"}), {{"webhook_url", "https://127.0.0.1:" + port + "/x"}});
+    REQUIRE(wrong_name.status == 202);
+    auto d = wait_for_delivery(c, srv, json_str(parse_json(wrong_name.body), "id"), "dead");
+    CHECK(json_str(d, "last_error").find("TLS") != std::string::npos);
+
+    // Without the test CA the chain is not trusted.
+    docket_server untrusting({"--webhook-allow-cidrs", "127.0.0.0/8", "--webhook-retry-schedule", "0s"});
+    untrusting.start();
+    auto uc = untrusting.client();
+    auto r = submit(uc, untrusting.auth(), make_pdf({"untrusted"}), {{"webhook_url", "https://localhost:" + port + "/y"}});
+    auto ud = wait_for_delivery(uc, untrusting, json_str(parse_json(r.body), "id"), "dead");
+    CHECK(json_str(ud, "last_error").find("TLS") != std::string::npos);
+}

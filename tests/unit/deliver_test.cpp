@@ -1,6 +1,8 @@
 #include "../support/outcome_printer.hpp"
 
 #include <docket/deliver/address_policy.hpp>
+#include <docket/deliver/planner.hpp>
+#include <docket/deliver/rules.hpp>
 #include <docket/deliver/schedule.hpp>
 #include <docket/deliver/signing.hpp>
 
@@ -113,4 +115,119 @@ TEST_CASE("the allow-list opens exceptions, including for IPv4 written inside IP
     CHECK_FALSE(parse_cidr_list("10.0.0.0/33"));
     CHECK_FALSE(parse_cidr_list("not-an-ip"));
     CHECK(parse_cidr_list("")->empty());
+}
+
+TEST_CASE("an attempt's outcome moves the delivery: delivered, retried, or dead", "[deliver]") {
+    schedule_config cfg;
+    cfg.delays = {0ms, 1s, 2s};
+    delivery d;
+    d.id = "msg_1";
+    d.next_attempt_at = 0;
+    auto failed = after_attempt(d, {attempt_outcome::failure, std::nullopt}, "HTTP 500", 1000, cfg, 0.0);
+    CHECK(failed.status == delivery_status::pending);
+    CHECK(failed.attempts == 1);
+    CHECK(failed.next_attempt_at == 2000);
+    CHECK(failed.last_error == "HTTP 500");
+    auto again = after_attempt(failed, {attempt_outcome::failure, std::nullopt}, "HTTP 500", 2000, cfg, 0.0);
+    CHECK(again.next_attempt_at == 4000);
+    auto dead = after_attempt(again, {attempt_outcome::failure, std::nullopt}, "timeout", 4000, cfg, 0.0);
+    CHECK(dead.status == delivery_status::dead);
+    CHECK_FALSE(dead.next_attempt_at);
+    // A redelivery starts a new round under the same id, with the schedule from its start.
+    auto round = redeliver(dead, 5000);
+    CHECK(round.id == "msg_1");
+    CHECK(round.status == delivery_status::pending);
+    CHECK(round.next_attempt_at == 5000);
+    auto retry = after_attempt(round, {attempt_outcome::failure, std::nullopt}, "HTTP 500", 5000, cfg, 0.0);
+    CHECK(retry.next_attempt_at == 6000);
+    auto ok = after_attempt(retry, {attempt_outcome::success, std::nullopt}, "", 6000, cfg, 0.0);
+    CHECK(ok.status == delivery_status::delivered);
+    CHECK(ok.attempts == 5);
+    CHECK_FALSE(ok.last_error);
+    CHECK(after_attempt(d, {attempt_outcome::gone, std::nullopt}, "HTTP 410", 1, cfg, 0.0).status == delivery_status::dead);
+}
+
+TEST_CASE("endpoints are disabled by 410 at once and by failing for the whole disable period", "[deliver]") {
+    endpoint e;
+    e.id = "ep_1";
+    const duration five_days = std::chrono::hours(120);
+    const attempt_outcome fail{attempt_outcome::failure, std::nullopt};
+    auto first = endpoint_after_attempt(e, fail, 1000, five_days);
+    REQUIRE(first);
+    CHECK(first->failing_since == 1000);
+    CHECK(first->enabled);
+    CHECK_FALSE(endpoint_after_attempt(*first, fail, 2000, five_days)); // still inside the period
+    auto late = endpoint_after_attempt(*first, fail, 1000 + five_days.count(), five_days);
+    REQUIRE(late);
+    CHECK_FALSE(late->enabled);
+    auto recovered = endpoint_after_attempt(*first, {attempt_outcome::success, std::nullopt}, 3000, five_days);
+    REQUIRE(recovered);
+    CHECK_FALSE(recovered->failing_since);
+    CHECK_FALSE(endpoint_after_attempt(*recovered, {attempt_outcome::success, std::nullopt}, 4000, five_days));
+    auto gone = endpoint_after_attempt(e, {attempt_outcome::gone, std::nullopt}, 5, five_days);
+    REQUIRE(gone);
+    CHECK_FALSE(gone->enabled);
+    CHECK_THAT(*gone->disabled_reason, Catch::Contains("410"));
+}
+
+TEST_CASE("rotation keeps the old secret signing until the grace period ends", "[deliver]") {
+    endpoint e;
+    e.secrets = {{"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", std::nullopt}};
+    const auto fresh = rotate_secret(e, 1000, std::chrono::hours(24));
+    CHECK(active_secrets(e, 1000) == std::vector<std::string>{fresh, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"});
+    CHECK(active_secrets(e, 1000 + 24 * 3'600'000) == std::vector<std::string>{fresh});
+    const auto third = rotate_secret(e, 2000, std::chrono::hours(1));
+    CHECK(active_secrets(e, 2000).size() == 3);
+    // The second secret's grace is the new 1 h; the first keeps the 24 h it was given.
+    CHECK(active_secrets(e, 2000 + 3'600'000) == std::vector<std::string>{third, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"});
+    CHECK(active_secrets(e, 1000 + 24 * 3'600'000) == std::vector<std::string>{third});
+}
+
+TEST_CASE("planning sends a finished job's event to its URL and to subscribed endpoints", "[deliver]") {
+    config cfg;
+    cfg.public_url = "http://docket.test";
+    cfg.max_inline_result = 40;
+    job j;
+    j.id = "job_1";
+    j.tenant = "acme";
+    j.status = job_status::succeeded;
+    j.webhook_url = "https://hooks.example/one";
+    j.document = {"a.pdf", "application/pdf", 10, 1};
+    endpoint all{"ep_all", "acme", "https://hooks.example/all"};
+    endpoint failures{"ep_fail", "acme", "https://hooks.example/fail", {"document.failed"}};
+    endpoint off{"ep_off", "acme", "https://hooks.example/off"};
+    off.enabled = false;
+    endpoint other{"ep_other", "globex", "https://hooks.example/other"};
+    auto ds = plan_deliveries(j, R"({"text":"short"})", {all, failures, off, other}, 100, cfg);
+    REQUIRE(ds.size() == 2);
+    CHECK(ds[0].url == "https://hooks.example/one");
+    CHECK(ds[0].endpoint_id.empty());
+    CHECK(ds[1].endpoint_id == "ep_all");
+    CHECK(ds[0].payload == ds[1].payload);
+    CHECK(ds[0].id != ds[1].id);
+    CHECK_THAT(ds[0].payload, Catch::Contains(R"("type":"document.completed")"));
+    CHECK_THAT(ds[0].payload, Catch::Contains(R"("result":{"text":"short"})"));
+    auto big = plan_deliveries(j, R"({"text":"a result longer than forty bytes in all"})", {}, 100, cfg);
+    CHECK_THAT(big.at(0).payload, Catch::Contains(R"("result_url":"http://docket.test/v1/jobs/job_1/result")"));
+    j.status = job_status::failed;
+    j.error = job_error{"INVALID_DOCUMENT", "bad"};
+    auto f = plan_deliveries(j, "", {all, failures}, 100, cfg);
+    CHECK(f.size() == 3);
+    CHECK_THAT(f[0].payload, Catch::Contains(R"("error":{"code":"INVALID_DOCUMENT")"));
+    j.status = job_status::canceled;
+    CHECK(plan_deliveries(j, "", {all}, 100, cfg).empty());
+}
+
+TEST_CASE("webhook URLs: https by default, credentials and literal private hosts refused", "[deliver][ssrf]") {
+    config cfg;
+    CHECK(check_url("https://hooks.example/x", cfg));
+    CHECK_FALSE(check_url("http://hooks.example/x", cfg));
+    CHECK_FALSE(check_url("https://user:pw@hooks.example/x", cfg));
+    CHECK_FALSE(check_url("https://10.0.0.1/x", cfg));
+    CHECK_FALSE(check_url("https://[::ffff:169.254.169.254]/x", cfg));
+    CHECK(check_url("https://8.8.8.8/x", cfg));
+    CHECK_FALSE(check_url("ftp://hooks.example/x", cfg));
+    cfg.allow_http = true;
+    cfg.allow_cidrs = *parse_cidr_list("10.0.0.0/8");
+    CHECK(check_url("http://10.0.0.1/x", cfg));
 }
