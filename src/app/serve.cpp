@@ -81,20 +81,19 @@ int serve(const config::settings& s) {
     deliver::dispatcher dispatcher(*st, endpoints, deliver_cfg);
 
     http::api api({*st, ready, keys, idempotency, s.intake, s.queue, next_seq, accepting, blocking, endpoints,
-                   deliver_cfg, [&dispatcher] { dispatcher.notify(); }});
+                   deliver_cfg, [&dispatcher](const std::vector<delivery>& ds) { dispatcher.notify(ds); }});
     http::server srv(io, s.http, api);
     // Bound before anything else starts, so result_url can name the real port when --listen asks for 0.
     const auto address = srv.start();
     if (deliver_cfg.public_url.empty()) deliver_cfg.public_url = "http://" + address;
 
     // A finished job's webhook deliveries are committed in the batch that finishes it.
-    queue::finish_hook hook{
-        [&](store::batch& b, const job& j, std::string_view result) {
-            auto planned = deliver::plan_deliveries(j, result, endpoints.of_tenant(j.tenant), now_ms(), deliver_cfg);
-            for (const auto& d : planned) b.put_delivery(nullptr, d);
-            return !planned.empty();
-        },
-        [&dispatcher] { dispatcher.notify(); }};
+    queue::finish_hook hook{[&](store::batch& b, const job& j, std::string_view result) -> queue::finish_hook::after_commit {
+        auto planned = deliver::plan_deliveries(j, result, endpoints.of_tenant(j.tenant), now_ms(), deliver_cfg);
+        if (planned.empty()) return {};
+        for (const auto& d : planned) b.put_delivery(nullptr, d);
+        return [&dispatcher, planned = std::move(planned)] { dispatcher.notify(planned); };
+    }};
 
     const auto [handed_back, queued] = queue::recover_at_start(*st, ready, s.queue, now_ms(), hook);
     log::info("store open at " + s.store.data_dir.string() + ": " + std::to_string(queued) + " jobs queued, " +

@@ -1,5 +1,5 @@
-// The webhook dispatcher: scheduling loop and attempts. Started by the serve command; woken by
-// the workers (new events), the API (redeliver, replay) and its own finished attempts.
+// The webhook dispatcher: scheduling loop and attempts. Started by the serve command; fed by the
+// workers (new events) and the API (redeliver, replay); wakes itself when attempts finish.
 
 #include <docket/deliver/dispatcher.hpp>
 #include <docket/core/log.hpp>
@@ -16,6 +16,8 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/url/parse.hpp>
 
+#include <deque>
+#include <limits>
 #include <map>
 #include <random>
 #include <set>
@@ -44,6 +46,14 @@ std::string origin_of(std::string_view url) {
     return std::string(u->scheme()) + "://" + std::string(u->host_address()) + ":" + std::string(u->port());
 }
 
+// A pending delivery as the scheduler sees it; the record itself stays in the store.
+struct due_entry {
+    timestamp at;
+    std::string id;
+    std::string origin;
+    friend bool operator<(const due_entry& a, const due_entry& b) { return a.at != b.at ? a.at < b.at : a.id < b.id; }
+};
+
 } // namespace
 
 struct dispatcher::impl : std::enable_shared_from_this<impl> {
@@ -62,52 +72,75 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
     std::thread thread_;
     std::mt19937_64 rng_;
     bool stopping_ = false;
-    std::set<std::string> in_flight_;            // delivery ids being attempted
-    std::map<std::string, std::size_t> per_origin_; // attempts in flight per receiver
+    std::set<due_entry> due_;                             // pending deliveries by due time
+    std::set<std::string> in_flight_;                     // delivery ids being attempted
+    std::map<std::string, std::size_t> per_origin_;       // attempts in flight per receiver
+    std::map<std::string, std::deque<due_entry>> waiting_; // due, held back by the per-receiver bound
 
-    bool dirty_ = false; // a wake-up arrived while the loop was not waiting on the timer
-
-    void wake() {
-        dirty_ = true;
-        timer_.cancel();
+    void add(const delivery& d) {
+        if (d.status == delivery_status::pending && d.next_attempt_at)
+            due_.insert({*d.next_attempt_at, d.id, origin_of(d.url)});
     }
 
+    void start_attempt(due_entry e) {
+        in_flight_.insert(e.id);
+        ++per_origin_[e.origin];
+        asio::co_spawn(io_, attempt(std::move(e)), [self = shared_from_this()](std::exception_ptr ex) {
+            if (!ex) return;
+            try { std::rethrow_exception(ex); } catch (const std::exception& x) { log::error(std::string("webhook attempt: ") + x.what()); }
+        });
+    }
+
+    // The scheduler: starts every due delivery it may, then sleeps until the next due time.
     asio::awaitable<void> run() {
+        auto pending = co_await offload(blocking_, [&] {
+            return store_.due_deliveries(std::numeric_limits<timestamp>::max(), std::numeric_limits<std::size_t>::max());
+        });
+        for (const auto& d : pending) add(d);
+        if (!pending.empty()) log::info("webhooks: " + std::to_string(pending.size()) + " pending deliveries resumed");
         while (!stopping_) {
-            dirty_ = false;
             const timestamp now = now_ms();
-            auto due = co_await offload(blocking_, [&] { return store_.due_deliveries(now, cfg_.max_in_flight * 2); });
-            for (auto& d : due) {
-                if (in_flight_.size() >= cfg_.max_in_flight) break;
-                if (in_flight_.count(d.id)) continue;
-                auto origin = origin_of(d.url);
-                if (per_origin_[origin] >= cfg_.per_origin_concurrency) continue; // a slow receiver waits alone
-                in_flight_.insert(d.id);
-                ++per_origin_[origin];
-                asio::co_spawn(io_, attempt(std::move(d), origin), [self = shared_from_this()](std::exception_ptr e) {
-                    if (!e) return;
-                    try { std::rethrow_exception(e); } catch (const std::exception& x) { log::error(std::string("webhook attempt: ") + x.what()); }
-                });
+            while (!due_.empty() && due_.begin()->at <= now && in_flight_.size() < cfg_.max_in_flight) {
+                auto e = due_.extract(due_.begin()).value();
+                if (in_flight_.count(e.id)) continue; // a stale entry of a delivery being attempted
+                if (per_origin_[e.origin] >= cfg_.per_origin_concurrency) {
+                    waiting_[e.origin].push_back(std::move(e)); // a slow receiver waits alone
+                    continue;
+                }
+                start_attempt(std::move(e));
             }
-            // Sleep until the next due time; anything that changes the picture wakes us earlier.
-            auto next = co_await offload(blocking_, [&] { return store_.next_due_after(now); });
-            const timestamp wake_at = std::min<timestamp>(next.value_or(now + 60'000), now + 60'000);
-            if (dirty_) continue;
-            timer_.expires_after(std::chrono::milliseconds(std::max<timestamp>(wake_at - now_ms(), 0)));
+            const timestamp next = due_.empty() ? now + 60'000 : std::min(due_.begin()->at, now + 60'000);
+            timer_.expires_after(std::chrono::milliseconds(std::max<timestamp>(next - now, 0)));
             co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
         }
     }
 
-    asio::awaitable<void> attempt(delivery d, std::string origin) {
+    asio::awaitable<void> attempt(due_entry entry) {
         struct release {
             impl* self;
-            std::string id, origin;
+            const due_entry& e;
             ~release() {
-                self->in_flight_.erase(id);
-                if (--self->per_origin_[origin] == 0) self->per_origin_.erase(origin);
-                self->wake();
+                self->in_flight_.erase(e.id);
+                auto& waiting = self->waiting_[e.origin];
+                if (!waiting.empty() && !self->stopping_) {
+                    // The receiver has a free slot again: its next due delivery takes it.
+                    --self->per_origin_[e.origin];
+                    auto next = std::move(waiting.front());
+                    waiting.pop_front();
+                    self->start_attempt(std::move(next));
+                } else if (--self->per_origin_[e.origin] == 0) {
+                    self->per_origin_.erase(e.origin);
+                    self->waiting_.erase(e.origin);
+                }
+                self->timer_.cancel();
             }
-        } guard{this, d.id, origin};
+        } guard{this, entry};
+
+        const std::string& id = entry.id;
+        auto loaded = co_await offload(blocking_, [&] { return store_.get_delivery(id); });
+        // Redelivered or deleted since this entry was made: the entry is stale.
+        if (!loaded || loaded->status != delivery_status::pending || loaded->next_attempt_at != entry.at) co_return;
+        const delivery d = std::move(*loaded);
 
         const timestamp started = now_ms();
         std::vector<std::string> secrets;
@@ -116,7 +149,8 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
         std::string refused;
         if (d.endpoint_id.empty()) {
             auto j = co_await offload(blocking_, [&] { return store_.get_job(d.job_id); });
-            if (j && j->webhook_secret) secrets.push_back(*j->webhook_secret);
+            if (!j) co_return; // deleted with its deliveries meanwhile: nothing to send or record
+            if (j->webhook_secret) secrets.push_back(*j->webhook_secret);
         } else {
             ep = endpoints_.get(d.endpoint_id);
             if (!ep) refused = "the endpoint was deleted";
@@ -162,6 +196,7 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
         }
         std::function<void()> nothing;
         co_await store::async_commit(store_, std::move(b), std::chrono::minutes(1), std::move(nothing));
+        add(next);
         if (next.status == delivery_status::dead)
             log::warn("webhook " + d.id + " for " + d.job_id + " dead-lettered after " + std::to_string(next.attempts) +
                       " attempts: " + error);
@@ -186,7 +221,7 @@ void dispatcher::stop() {
     if (!self->thread_.joinable()) return;
     asio::post(self->io_, [self] {
         self->stopping_ = true;
-        self->wake();
+        self->timer_.cancel();
         self->client_.close_idle();
         self->work_.reset();
     });
@@ -194,9 +229,17 @@ void dispatcher::stop() {
     self->blocking_.join();
 }
 
-void dispatcher::notify() {
+void dispatcher::notify(const std::vector<delivery>& committed) {
+    std::vector<due_entry> entries;
+    for (const auto& d : committed)
+        if (d.status == delivery_status::pending && d.next_attempt_at)
+            entries.push_back({*d.next_attempt_at, d.id, origin_of(d.url)});
+    if (entries.empty()) return;
     auto self = impl_;
-    asio::post(self->io_, [self] { self->wake(); });
+    asio::post(self->io_, [self, entries = std::move(entries)] {
+        for (const auto& e : entries) self->due_.insert(e);
+        self->timer_.cancel();
+    });
 }
 
 } // namespace docket::deliver

@@ -81,9 +81,9 @@ void workers::process(const queue::entry& e) {
     auto b = store_.new_batch();
     b.put_job(&*current, *next);
     if (result) b.put_result(e.id, result->result_json);
-    const bool added = hook_.apply(b, *next, result ? std::string_view(result->result_json) : std::string_view());
+    auto after = hook_.apply(b, *next, result ? std::string_view(result->result_json) : std::string_view());
     store_.commit_wait(std::move(b));
-    hook_.notify(added);
+    if (after) after();
     if (next->status == job_status::queued) ready_.push({next->priority, next->seq, next->id});
     log::debug("job " + e.id + " " + std::string(to_string(next->status)));
 }

@@ -171,12 +171,16 @@ struct webhook_handlers : scope {
         ctx.endpoints.put(e);
     }
 
-    // Commits deliveries (new or restarted rounds) and wakes the dispatcher.
+    // Commits deliveries (new or restarted rounds) and hands them to the dispatcher.
     asio::awaitable<void> save_deliveries(const std::vector<std::pair<std::optional<delivery>, delivery>>& changes) {
         auto b = ctx.store.new_batch();
-        for (const auto& [before, after] : changes) b.put_delivery(before ? &*before : nullptr, after);
-        std::function<void()> wake = ctx.wake_deliveries;
-        co_await store::async_commit(ctx.store, std::move(b), ctx.intake_cfg.commit_timeout, std::move(wake));
+        std::vector<delivery> pending;
+        for (const auto& [before, after] : changes) {
+            b.put_delivery(before ? &*before : nullptr, after);
+            pending.push_back(after);
+        }
+        std::function<void()> hand_over = [cb = ctx.deliveries_committed, pending = std::move(pending)] { cb(pending); };
+        co_await store::async_commit(ctx.store, std::move(b), ctx.intake_cfg.commit_timeout, std::move(hand_over));
     }
 
     asio::awaitable<reply> create() {

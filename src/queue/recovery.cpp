@@ -18,14 +18,14 @@ std::pair<std::size_t, std::size_t> recover_at_start(store::store& s, ready_queu
     auto claimed = s.claimed_jobs();
     if (!claimed.empty()) {
         auto b = s.new_batch();
-        bool added = false;
+        std::vector<finish_hook::after_commit> after;
         for (const auto& j : claimed) {
             auto next = recover(j, now, cfg, retention);
             b.put_job(&j, next);
-            added = hook.apply(b, next, "") || added;
+            if (auto a = hook.apply(b, next, "")) after.push_back(std::move(a));
         }
         s.commit_wait(std::move(b));
-        hook.notify(added);
+        for (auto& a : after) a();
     }
     auto queued = s.queued_jobs();
     for (const auto& j : queued) requeue_if_queued(ready, j);
@@ -43,9 +43,9 @@ std::size_t recover_expired_leases(store::store& s, ready_queue& ready, job_lock
         auto next = recover(*j, now, cfg, s.settings().retention);
         auto b = s.new_batch();
         b.put_job(&*j, next);
-        const bool added = hook.apply(b, next, "");
+        auto after = hook.apply(b, next, "");
         s.commit_wait(std::move(b));
-        hook.notify(added);
+        if (after) after();
         log::warn("lease of " + j->id + " expired on attempt " + std::to_string(j->attempts) + "; now " +
                   std::string(to_string(next.status)));
         requeue_if_queued(ready, next);

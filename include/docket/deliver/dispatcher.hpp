@@ -1,13 +1,15 @@
 #pragma once
-// Sends due webhook deliveries on its own I/O thread: picks what is due from the store, signs,
-// posts, records each attempt and the next due time in one batch, and sleeps until the next due
-// time or a wake-up. Pending deliveries survive restarts because they live in the store.
+// Sends due webhook deliveries on its own I/O thread. It keeps the due times of pending
+// deliveries in memory (loaded from the store at start, fed by notify()), signs, posts, records
+// each attempt and the next due time in one batch, and sleeps until the next due time or a new
+// delivery. Pending deliveries survive restarts because the store is the source of truth.
 
 #include <docket/deliver/config.hpp>
 #include <docket/deliver/registry.hpp>
 #include <docket/store/store.hpp>
 
 #include <memory>
+#include <vector>
 
 namespace docket::deliver {
 
@@ -18,8 +20,8 @@ public:
     void start();
     //! Stops starting attempts, lets running ones finish (bounded by the attempt timeout), joins.
     void stop();
-    //! Wakes the scheduler: new deliveries are due. Thread-safe and cheap.
-    void notify();
+    //! Hands over deliveries that were just committed as pending. Thread-safe and cheap.
+    void notify(const std::vector<delivery>& committed);
 
 private:
     struct impl;

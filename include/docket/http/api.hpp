@@ -2,11 +2,13 @@
 // The v1 JSON API: turns requests into intake, store and queue operations and their results
 // into replies. Beast-free; the server calls it through http::handler.
 
+#include <docket/core/webhook.hpp>
 #include <docket/http/server.hpp>
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 namespace boost::asio { class thread_pool; }
 namespace docket::store { class store; struct config; }
@@ -29,7 +31,7 @@ struct api_context {
     boost::asio::thread_pool& blocking;    //!< where store reads run, off the I/O threads
     deliver::endpoint_registry& endpoints;
     const deliver::config& deliver_cfg;
-    std::function<void()> wake_deliveries; //!< after committing deliveries that are due
+    std::function<void(const std::vector<delivery>&)> deliveries_committed; //!< hands new pending deliveries to the dispatcher
 };
 
 class api final : public handler {
