@@ -21,6 +21,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <cstdio>
+#include <filesystem>
 #include <future>
 #include <thread>
 
@@ -100,7 +101,9 @@ int serve(const config::settings& s) {
               std::to_string(handed_back) + " interrupted jobs handed back");
     next_seq = st->max_seq();
 
-    extract::workers workers(*st, ready, locks, s.queue, s.extract, hook);
+    extract::config extract_cfg = s.extract;
+    if (extract_cfg.worker_binary.empty()) extract_cfg.worker_binary = std::filesystem::read_symlink("/proc/self/exe").string();
+    extract::workers workers(*st, ready, locks, s.queue, extract_cfg, hook);
     workers.start();
     queue::sweeper sweeper(*st, ready, locks, s.queue, hook);
     sweeper.start();

@@ -99,6 +99,27 @@ const std::vector<option>& options() {
         make("listen", "address:port the HTTP API binds (port 0: any free port)", &settings::http, &http::config::listen),
         make("io-threads", "threads serving HTTP", &settings::app, &app_config::io_threads),
         make("workers", "extraction threads (0: one per core)", &settings::extract, &extract::config::workers),
+        custom("extract-timeout", "wall-clock limit for extracting one document (the worker is killed)",
+               [](const settings& s) { return format_duration(s.extract.limits.timeout); },
+               [](settings& s, std::string_view t) {
+                   auto d = parse_duration(t);
+                   if (d && d->count() > 0) s.extract.limits.timeout = *d;
+                   return d && d->count() > 0;
+               }),
+        custom("extract-cpu-limit", "CPU-time limit for extracting one document (whole seconds)",
+               [](const settings& s) { return format_duration(s.extract.limits.cpu); },
+               [](settings& s, std::string_view t) {
+                   auto d = parse_duration(t);
+                   if (d && d->count() > 0) s.extract.limits.cpu = *d;
+                   return d && d->count() > 0;
+               }),
+        custom("worker-memory-limit", "address-space limit of each extraction worker process",
+               [](const settings& s) { return format_size(s.extract.limits.memory); },
+               [](settings& s, std::string_view t) {
+                   auto n = parse_size(t);
+                   if (n && *n >= (64ull << 20)) s.extract.limits.memory = *n;
+                   return n && *n >= (64ull << 20);
+               }),
         make_size("max-upload", "largest document accepted; larger uploads get 413", &settings::intake, &intake::config::max_upload),
         make_size("max-metadata", "largest metadata object accepted", &settings::intake, &intake::config::max_metadata),
         make("commit-timeout", "longest wait for the store to make a submission durable (then 503)", &settings::intake, &intake::config::commit_timeout),

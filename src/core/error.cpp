@@ -41,6 +41,9 @@ std::string_view code_name(errc e) noexcept {
     case errc::unsupported_yet: return "UNSUPPORTED_YET";
     case errc::invalid_document: return "INVALID_DOCUMENT";
     case errc::internal: return "INTERNAL";
+    case errc::extraction_timeout: return "EXTRACTION_TIMEOUT";
+    case errc::extraction_crashed: return "EXTRACTION_CRASHED";
+    case errc::resource_limit: return "RESOURCE_LIMIT";
     }
     return "INTERNAL";
 }

@@ -10,12 +10,14 @@ namespace docket::extract {
 workers::workers(store::store& s, queue::ready_queue& ready, queue::job_locks& locks, const queue::config& qcfg,
                  const config& cfg, queue::finish_hook hook)
     : store_(s), ready_(ready), locks_(locks), qcfg_(qcfg), hook_(std::move(hook)),
-      count_(cfg.workers ? cfg.workers : std::max(1u, std::thread::hardware_concurrency())) {}
+      count_(cfg.workers ? cfg.workers : std::max(1u, std::thread::hardware_concurrency())) {
+    for (unsigned i = 0; i < count_; ++i) procs_.push_back(std::make_unique<worker_process>(cfg.worker_binary, cfg.limits));
+}
 
 workers::~workers() { stop(); }
 
 void workers::start() {
-    for (unsigned i = 0; i < count_; ++i) threads_.emplace_back([this] { run(); });
+    for (unsigned i = 0; i < count_; ++i) threads_.emplace_back([this, i] { run(*procs_[i]); });
 }
 
 void workers::stop() {
@@ -25,11 +27,17 @@ void workers::stop() {
     threads_.clear();
 }
 
-void workers::run() {
+std::vector<pid_t> workers::worker_pids() const {
+    std::vector<pid_t> out;
+    for (const auto& p : procs_) out.push_back(p->pid());
+    return out;
+}
+
+void workers::run(worker_process& proc) {
     while (auto e = ready_.pop_wait()) {
         ++busy_;
         try {
-            process(*e);
+            process(*e, proc);
         } catch (const std::exception& x) {
             // A store failure: the claim stays and lease recovery hands the job back later.
             log::error("worker: job " + e->id + ": " + x.what());
@@ -38,7 +46,7 @@ void workers::run() {
     }
 }
 
-void workers::process(const queue::entry& e) {
+void workers::process(const queue::entry& e, worker_process& proc) {
     const auto retention = store_.settings().retention;
     job claimed;
     {
@@ -56,11 +64,8 @@ void workers::process(const queue::entry& e) {
 
     outcome<extraction> result = failure(errc::internal, "document missing from the store");
     if (auto doc = store_.get_document(e.id)) {
-        try {
-            result = extract_document(*doc, claimed.document.media_type, claimed.document_type);
-        } catch (const std::exception& x) {
-            result = failure(errc::internal, std::string("extraction failed: ") + x.what());
-        }
+        // The untrusted document is parsed in the worker process, never in this one.
+        result = proc.run({*doc, claimed.document.media_type, claimed.document_type});
     } else {
         result = failure(errc::invalid_document, "document missing from the store");
     }

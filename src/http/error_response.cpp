@@ -21,7 +21,10 @@ unsigned status_for(errc code) noexcept {
     case errc::payload_too_large: return 413;
     case errc::unsupported_media_type: return 415;
     case errc::invalid_document:
-    case errc::unsupported_yet: return 422;
+    case errc::unsupported_yet:
+    case errc::extraction_timeout:
+    case errc::extraction_crashed:
+    case errc::resource_limit: return 422;
     case errc::headers_too_large: return 431;
     case errc::queue_full:
     case errc::overloaded:

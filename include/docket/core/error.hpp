@@ -32,6 +32,9 @@ enum class errc {
     unsupported_yet,         //!< accepted type whose extraction is not built yet
     invalid_document,        //!< the document cannot be parsed
     internal,                //!< a bug or an infrastructure failure
+    extraction_timeout,      //!< the worker process was killed at the deadline
+    extraction_crashed,      //!< the worker process died
+    resource_limit,          //!< the worker process hit its CPU or memory limit (keep last)
 };
 
 const boost::system::error_category& docket_category() noexcept;

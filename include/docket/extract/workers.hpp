@@ -2,6 +2,7 @@
 // The extraction worker pool: threads that take jobs from the ready queue, claim them, extract,
 // and record the outcome. Sized to the cores; never runs on an I/O thread.
 
+#include <docket/extract/worker_process.hpp>
 #include <docket/queue/finish_hook.hpp>
 #include <docket/queue/job_locks.hpp>
 #include <docket/queue/ready_queue.hpp>
@@ -9,13 +10,16 @@
 #include <docket/store/store.hpp>
 
 #include <atomic>
+#include <memory>
 #include <thread>
 #include <vector>
 
 namespace docket::extract {
 
 struct config {
-    unsigned workers = 0; //!< extraction threads; 0 = one per core
+    unsigned workers = 0;      //!< extraction threads, each with its worker process; 0 = one per core
+    extract::limits limits;    //!< per document / per worker process
+    std::string worker_binary; //!< the docket executable run as `docket worker`
 };
 
 class workers {
@@ -29,17 +33,21 @@ public:
     //! Jobs being extracted right now.
     std::size_t busy() const { return busy_.load(); }
 
-    //! Runs one job through claim → extract → record (public for tests).
-    void process(const queue::entry& e);
+    //! Runs one job through claim → extract → record, on the first worker process (for tests).
+    void process(const queue::entry& e) { process(e, *procs_.front()); }
+    //! The worker processes' pids (-1 for one not running), for tests and diagnostics.
+    std::vector<pid_t> worker_pids() const;
 
 private:
-    void run();
+    void run(worker_process& proc);
+    void process(const queue::entry& e, worker_process& proc);
     store::store& store_;
     queue::ready_queue& ready_;
     queue::job_locks& locks_;
     const queue::config& qcfg_;
     queue::finish_hook hook_;
     unsigned count_;
+    std::vector<std::unique_ptr<worker_process>> procs_;
     std::vector<std::thread> threads_;
     std::atomic<std::size_t> busy_{0};
 };

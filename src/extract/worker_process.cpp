@@ -1,0 +1,226 @@
+// Supervisor and child of the extraction worker processes. The server's extraction threads each
+// own a worker_process; `docket worker` runs worker_main in the child.
+//
+// Protocol on a socketpair, each message a 4-byte little-endian length and that many bytes:
+//   request:  header JSON {"media_type","document_type","cpu_seconds"}, then the document bytes
+//   reply:    header JSON {"ok":true,"pages":N} then the result JSON, or {"ok":false,"code","message"}
+
+#include <docket/extract/worker_process.hpp>
+#include <docket/core/log.hpp>
+
+#include <boost/json.hpp>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <new>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace docket::extract {
+
+namespace json = boost::json;
+using steady = std::chrono::steady_clock;
+
+namespace {
+
+constexpr int k_exit_out_of_memory = 3;
+constexpr std::uint32_t k_max_frame = 1u << 30;
+
+// Waits for `events` on fd until the deadline; false at the deadline or on a hang-up without data.
+bool wait_fd(int fd, short events, steady::time_point deadline) {
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now()).count();
+        if (left <= 0) return false;
+        pollfd p{fd, events, 0};
+        const int r = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 1000)));
+        if (r > 0) return true;
+        if (r < 0 && errno != EINTR) return false;
+    }
+}
+
+enum class io_result { ok, timeout, closed };
+
+io_result write_all(int fd, const char* data, std::size_t n, steady::time_point deadline) {
+    while (n > 0) {
+        if (!wait_fd(fd, POLLOUT, deadline)) return steady::now() >= deadline ? io_result::timeout : io_result::closed;
+        const auto w = ::send(fd, data, n, MSG_NOSIGNAL);
+        if (w < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        if (w <= 0) return io_result::closed;
+        data += w;
+        n -= static_cast<std::size_t>(w);
+    }
+    return io_result::ok;
+}
+
+io_result read_all(int fd, char* data, std::size_t n, steady::time_point deadline) {
+    while (n > 0) {
+        if (!wait_fd(fd, POLLIN, deadline)) return steady::now() >= deadline ? io_result::timeout : io_result::closed;
+        const auto r = ::recv(fd, data, n, 0);
+        if (r < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        if (r <= 0) return io_result::closed;
+        data += r;
+        n -= static_cast<std::size_t>(r);
+    }
+    return io_result::ok;
+}
+
+io_result write_frame(int fd, std::string_view payload, steady::time_point deadline) {
+    const auto n = static_cast<std::uint32_t>(payload.size());
+    const char len[4] = {char(n), char(n >> 8), char(n >> 16), char(n >> 24)};
+    if (auto r = write_all(fd, len, 4, deadline); r != io_result::ok) return r;
+    return write_all(fd, payload.data(), payload.size(), deadline);
+}
+
+io_result read_frame(int fd, std::string& out, steady::time_point deadline) {
+    unsigned char len[4];
+    if (auto r = read_all(fd, reinterpret_cast<char*>(len), 4, deadline); r != io_result::ok) return r;
+    const std::uint32_t n = len[0] | len[1] << 8 | len[2] << 16 | static_cast<std::uint32_t>(len[3]) << 24;
+    if (n > k_max_frame) return io_result::closed;
+    out.resize(n);
+    return read_all(fd, out.data(), n, deadline);
+}
+
+constexpr auto k_forever = steady::time_point::max();
+
+} // namespace
+
+worker_process::worker_process(std::string executable, const limits& l) : executable_(std::move(executable)), limits_(l) {}
+
+worker_process::~worker_process() { reap(true); }
+
+bool worker_process::spawn() {
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return false;
+    // Everything the child needs is prepared before fork: between fork and exec only
+    // async-signal-safe calls are allowed in a multi-threaded parent.
+    const std::string exe = executable_;
+    char arg0[] = "docket", arg1[] = "worker";
+    char* argv[] = {arg0, arg1, nullptr};
+    const rlimit mem{limits_.memory, limits_.memory};
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        ::close(sv[0]);
+        ::close(sv[1]);
+        return false;
+    }
+    if (pid == 0) {
+        ::dup2(sv[1], 3); // dup2 clears close-on-exec on fd 3
+        ::setrlimit(RLIMIT_AS, &mem);
+        ::execv(exe.c_str(), argv);
+        ::_exit(127);
+    }
+    ::close(sv[1]);
+    pid_ = pid;
+    fd_ = sv[0];
+    return true;
+}
+
+void worker_process::reap(bool kill_first) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    if (pid_ < 0) return;
+    if (kill_first) ::kill(pid_, SIGKILL);
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {}
+    last_status_ = status;
+    pid_ = -1;
+}
+
+outcome<extraction> worker_process::run(const document_request& r) {
+    if (pid_ < 0 && !spawn()) return failure(errc::internal, "cannot start a worker process");
+    const auto deadline = steady::now() + limits_.timeout;
+    const auto cpu_seconds = std::max<long long>(1, std::chrono::duration_cast<std::chrono::seconds>(limits_.cpu).count());
+    const std::string header = json::serialize(json::object{
+        {"media_type", r.media_type}, {"document_type", r.document_type}, {"cpu_seconds", cpu_seconds}});
+
+    io_result io = write_frame(fd_, header, deadline);
+    if (io == io_result::ok) io = write_frame(fd_, r.bytes, deadline);
+    std::string reply, result;
+    if (io == io_result::ok) io = read_frame(fd_, reply, deadline);
+
+    auto died = [&]() -> error {
+        reap(io == io_result::timeout);
+        if (io == io_result::timeout)
+            return failure(errc::extraction_timeout, "extraction took longer than " + format_duration(limits_.timeout));
+        if (WIFSIGNALED(last_status_) && WTERMSIG(last_status_) == SIGXCPU)
+            return failure(errc::resource_limit, "extraction used more than " + format_duration(limits_.cpu) + " of CPU");
+        if (WIFEXITED(last_status_) && WEXITSTATUS(last_status_) == k_exit_out_of_memory)
+            return failure(errc::resource_limit, "extraction needed more than " + format_size(limits_.memory) + " of memory");
+        const std::string how = WIFSIGNALED(last_status_) ? "signal " + std::to_string(WTERMSIG(last_status_))
+                                                          : "exit code " + std::to_string(WEXITSTATUS(last_status_));
+        return failure(errc::extraction_crashed, "the extraction worker died (" + how + ")");
+    };
+    if (io != io_result::ok) return died();
+
+    boost::system::error_code ec;
+    auto v = json::parse(reply, ec);
+    if (ec || !v.is_object()) {
+        io = io_result::closed;
+        return died();
+    }
+    const auto& o = v.get_object();
+    if (!o.at("ok").as_bool()) {
+        const std::string code(o.at("code").as_string());
+        const std::string message(o.at("message").as_string());
+        for (int c = 1; c <= static_cast<int>(errc::resource_limit); ++c)
+            if (code_name(static_cast<errc>(c)) == code) {
+                if (static_cast<errc>(c) == errc::resource_limit) reap(false); // it exits after saying so
+                return failure(static_cast<errc>(c), message);
+            }
+        return failure(errc::internal, message);
+    }
+    io = read_frame(fd_, result, deadline);
+    if (io != io_result::ok) return died();
+    return extraction{std::move(result), o.at("pages").to_number<std::int64_t>()};
+}
+
+int worker_main(int fd) {
+    ::signal(SIGPIPE, SIG_IGN);
+    std::string header, document;
+    for (;;) {
+        if (read_frame(fd, header, k_forever) != io_result::ok) return 0; // the server closed: done
+        if (read_frame(fd, document, k_forever) != io_result::ok) return 0;
+        json::object reply;
+        std::string result;
+        bool out_of_memory = false;
+        try {
+            const auto h = json::parse(header).as_object();
+            // A per-document CPU budget: the soft limit sits that far above what is used so far,
+            // and the kernel sends SIGXCPU when it is crossed.
+            rusage usage{};
+            ::getrusage(RUSAGE_SELF, &usage);
+            const auto used = usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + 1;
+            rlimit cpu{};
+            ::getrlimit(RLIMIT_CPU, &cpu);
+            cpu.rlim_cur = static_cast<rlim_t>(used + h.at("cpu_seconds").to_number<long long>());
+            if (cpu.rlim_max != RLIM_INFINITY && cpu.rlim_cur > cpu.rlim_max) cpu.rlim_cur = cpu.rlim_max;
+            ::setrlimit(RLIMIT_CPU, &cpu);
+            auto r = extract_document(document, std::string(h.at("media_type").as_string()),
+                                      std::string(h.at("document_type").as_string()));
+            if (r) {
+                reply = {{"ok", true}, {"pages", r->pages}};
+                result = std::move(r->result_json);
+            } else {
+                reply = {{"ok", false}, {"code", code_name(r.error().code)}, {"message", r.error().message}};
+            }
+        } catch (const std::bad_alloc&) {
+            out_of_memory = true;
+            reply = {{"ok", false}, {"code", code_name(errc::resource_limit)}, {"message", "extraction ran out of memory"}};
+        } catch (const std::exception& e) {
+            reply = {{"ok", false}, {"code", code_name(errc::internal)}, {"message", std::string("extraction failed: ") + e.what()}};
+        }
+        document.clear();
+        document.shrink_to_fit();
+        if (write_frame(fd, json::serialize(reply), k_forever) != io_result::ok) return 0;
+        if (out_of_memory) return k_exit_out_of_memory; // start afresh rather than limp on
+        if (!result.empty() && write_frame(fd, result, k_forever) != io_result::ok) return 0;
+    }
+}
+
+} // namespace docket::extract

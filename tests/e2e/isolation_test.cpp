@@ -1,0 +1,98 @@
+#include "../support/fixtures.hpp"
+#include "../support/server.hpp"
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <fstream>
+#include <thread>
+
+using namespace docket;
+using namespace docket::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+// The extraction worker processes docket started.
+std::vector<pid_t> worker_children(pid_t server) {
+    std::vector<pid_t> out;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(server) + "/task")) {
+        std::ifstream in(task.path() / "children");
+        pid_t p;
+        while (in >> p) out.push_back(p);
+    }
+    return out;
+}
+
+std::string long_pdf(int pages) {
+    std::vector<std::string> texts;
+    for (int i = 0; i < pages; ++i) texts.push_back("page " + std::to_string(i) + " of a long document with words");
+    return make_pdf(texts);
+}
+
+} // namespace
+
+TEST_CASE("extraction runs in worker processes, not in the server", "[e2e][isolation]") {
+    docket_server srv({"--workers", "2"});
+    srv.start();
+    auto c = srv.client();
+    const auto id = json_str(parse_json(submit(c, srv.auth(), make_pdf({"isolated"})).body), "id");
+    wait_for_status(c, srv.auth(), id, {"succeeded"});
+    const auto children = worker_children(srv.process().pid());
+    REQUIRE_FALSE(children.empty());
+    for (pid_t p : children) {
+        std::ifstream cmd("/proc/" + std::to_string(p) + "/cmdline");
+        std::string text((std::istreambuf_iterator<char>(cmd)), {});
+        CHECK(text.find("worker") != std::string::npos);
+    }
+}
+
+TEST_CASE("a worker killed mid-job retries that job while the others complete", "[e2e][isolation]") {
+    docket_server srv({"--workers", "1"});
+    srv.start();
+    auto c = srv.client();
+    const auto slow = json_str(parse_json(submit(c, srv.auth(), long_pdf(1500)).body), "id");
+    const auto quick = submit_many(c, srv.auth(), make_pdf({"bystander"}), 3);
+    wait_for_status(c, srv.auth(), slow, {"processing"});
+    auto children = worker_children(srv.process().pid());
+    REQUIRE(children.size() == 1);
+    ::kill(children[0], SIGKILL);
+    auto job = wait_for_status(c, srv.auth(), slow, {"succeeded", "failed"}, 120s);
+    CHECK(json_str(job, "status") == "succeeded");
+    CHECK(job.at("attempts").as_int64() == 2);
+    for (const auto& id : quick) CHECK(json_str(wait_for_status(c, srv.auth(), id, {"succeeded", "failed"}), "status") == "succeeded");
+    CHECK(c.request("GET", "/healthz").status == 200);
+    CHECK(srv.log().find("EXTRACTION_CRASHED") == std::string::npos); // recorded on the job, not a server error
+}
+
+TEST_CASE("a document over the wall-clock limit fails with EXTRACTION_TIMEOUT after its attempts", "[e2e][isolation]") {
+    docket_server srv({"--workers", "1", "--extract-timeout", "150ms", "--max-attempts", "2"});
+    srv.start();
+    auto c = srv.client();
+    const auto slow = json_str(parse_json(submit(c, srv.auth(), long_pdf(1500)).body), "id");
+    const auto quick = json_str(parse_json(submit(c, srv.auth(), make_pdf({"fast one"})).body), "id");
+    auto job = wait_for_status(c, srv.auth(), slow, {"succeeded", "failed"}, 60s);
+    CHECK(json_str(job, "status") == "failed");
+    CHECK(json_str(job.at("error"), "code") == "EXTRACTION_TIMEOUT");
+    CHECK(job.at("attempts").as_int64() == 2);
+    CHECK(json_str(wait_for_status(c, srv.auth(), quick, {"succeeded", "failed"}), "status") == "succeeded");
+}
+
+TEST_CASE("a document that exhausts the worker's memory limit fails with RESOURCE_LIMIT", "[e2e][isolation]") {
+    docket_server srv({"--workers", "1", "--worker-memory-limit", "128MiB", "--max-upload", "64MiB", "--max-attempts", "1"});
+    srv.start();
+    auto c = srv.client();
+    std::string text;
+    text.reserve(40 << 20);
+    while (text.size() < (40u << 20)) text += "a line of plain text that makes a large document\n";
+    auto [type, body] = multipart({}, "big.txt", text, "text/plain");
+    auto headers = srv.auth();
+    headers.emplace_back("Content-Type", type);
+    const auto id = json_str(parse_json(c.request("POST", "/v1/jobs", headers, body).body), "id");
+    auto job = wait_for_status(c, srv.auth(), id, {"succeeded", "failed"}, 60s);
+    CHECK(json_str(job, "status") == "failed");
+    CHECK(json_str(job.at("error"), "code") == "RESOURCE_LIMIT");
+    const auto after = json_str(parse_json(submit(c, srv.auth(), make_pdf({"still fine"})).body), "id");
+    CHECK(json_str(wait_for_status(c, srv.auth(), after, {"succeeded", "failed"}), "status") == "succeeded");
+}
