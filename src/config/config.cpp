@@ -120,6 +120,33 @@ const std::vector<option>& options() {
                    if (n && *n >= (64ull << 20)) s.extract.limits.memory = *n;
                    return n && *n >= (64ull << 20);
                }),
+        custom("max-pages", "pages (PDF, TIFF) beyond which a document fails with LIMIT_EXCEEDED",
+               [](const settings& s) { return std::to_string(s.extract.document.max_pages); },
+               [](settings& s, std::string_view t) {
+                   std::int64_t n = 0;
+                   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
+                   if (ec != std::errc{} || p != t.data() + t.size() || n < 1) return false;
+                   s.extract.document.max_pages = n;
+                   return true;
+               }),
+        custom("max-image-pixels", "image or rendered-page size, read from the header before decoding",
+               [](const settings& s) { return std::to_string(s.extract.document.max_pixels); },
+               [](settings& s, std::string_view t) {
+                   std::uint64_t n = 0;
+                   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
+                   if (ec != std::errc{} || p != t.data() + t.size() || n < 1) return false;
+                   s.extract.document.max_pixels = n;
+                   return true;
+               }),
+        custom("ocr-dpi", "resolution at which PDF pages without a text layer are rendered for OCR",
+               [](const settings& s) { return std::to_string(s.extract.document.dpi); },
+               [](settings& s, std::string_view t) {
+                   int n = 0;
+                   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
+                   if (ec != std::errc{} || p != t.data() + t.size() || n < 50 || n > 1200) return false;
+                   s.extract.document.dpi = n;
+                   return true;
+               }),
         make_size("max-upload", "largest document accepted; larger uploads get 413", &settings::intake, &intake::config::max_upload),
         make_size("max-metadata", "largest metadata object accepted", &settings::intake, &intake::config::max_metadata),
         make("commit-timeout", "longest wait for the store to make a submission durable (then 503)", &settings::intake, &intake::config::commit_timeout),

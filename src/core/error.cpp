@@ -40,6 +40,7 @@ std::string_view code_name(errc e) noexcept {
     case errc::headers_too_large: return "HEADERS_TOO_LARGE";
     case errc::unsupported_yet: return "UNSUPPORTED_YET";
     case errc::invalid_document: return "INVALID_DOCUMENT";
+    case errc::limit_exceeded: return "LIMIT_EXCEEDED";
     case errc::internal: return "INTERNAL";
     case errc::extraction_timeout: return "EXTRACTION_TIMEOUT";
     case errc::extraction_crashed: return "EXTRACTION_CRASHED";

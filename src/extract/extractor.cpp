@@ -1,15 +1,22 @@
-// PDF text layers through poppler-cpp and plain text; builds the generic result shape.
-// Called by the workers; never on an I/O thread.
+// Documents to result JSON: PDF text layers through poppler-cpp (with words and boxes), OCR
+// through tesseract for images and for PDF pages without a usable text layer, and plain text.
+// Called in the extraction worker processes; never in the server.
 
 #include <docket/extract/extractor.hpp>
+#include <docket/extract/ocr.hpp>
 #include <docket/core/log.hpp>
 
 #include <boost/json.hpp>
 
+#include <leptonica/allheaders.h>
 #include <poppler-document.h>
 #include <poppler-global.h>
+#include <poppler-image.h>
+#include <poppler-page-renderer.h>
 #include <poppler-page.h>
 
+#include <cctype>
+#include <cstdio>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -17,29 +24,48 @@
 namespace docket::extract {
 namespace {
 
-void quiet_poppler() {
-    // Poppler reports every oddity of a damaged file on stderr; keep it at debug level.
+void quiet_libraries() {
+    // Poppler and leptonica report every oddity of a damaged file on stderr; keep it at debug level.
     static std::once_flag once;
     std::call_once(once, [] {
-        poppler::set_debug_error_function(
-            [](const std::string& msg, void*) { log::debug("poppler: " + msg); }, nullptr);
+        poppler::set_debug_error_function([](const std::string& msg, void*) { log::debug("poppler: " + msg); }, nullptr);
+        setMsgSeverity(L_SEVERITY_NONE);
     });
 }
 
-std::string build_result(std::string_view document_type, const std::vector<std::string>& pages) {
-    boost::json::object o;
+struct pix_deleter {
+    void operator()(Pix* p) const { pixDestroy(&p); }
+};
+using pix_ptr = std::unique_ptr<Pix, pix_deleter>;
+
+std::string build_result(std::string_view document_type, const std::vector<page_text>& pages) {
+    namespace json = boost::json;
+    json::object o;
     o["document_type"] = document_type;
-    boost::json::array arr;
+    json::array arr;
     std::string all;
     for (std::size_t i = 0; i < pages.size(); ++i) {
-        arr.push_back(boost::json::object{{"number", i + 1}, {"text", pages[i]}});
+        const auto& p = pages[i];
+        json::array words;
+        for (const auto& w : p.words)
+            words.push_back(json::object{{"text", w.text},
+                                         {"bbox", json::array{w.x0, w.y0, w.x1, w.y1}},
+                                         {"confidence", std::round(w.confidence * 10) / 10}});
+        json::object page{{"number", i + 1}, {"text", p.text}, {"source", p.source}};
+        if (p.width > 0) {
+            page["width"] = p.width;
+            page["height"] = p.height;
+            page["unit"] = p.unit;
+            page["words"] = std::move(words);
+        }
+        arr.push_back(std::move(page));
         if (i > 0) all += "\f";
-        all += pages[i];
+        all += p.text;
     }
     o["pages"] = std::move(arr);
     o["text"] = std::move(all);
     o["page_count"] = pages.size();
-    return boost::json::serialize(o);
+    return json::serialize(o);
 }
 
 std::string utf8(const poppler::ustring& s) {
@@ -47,8 +73,48 @@ std::string utf8(const poppler::ustring& s) {
     return std::string(bytes.begin(), bytes.end());
 }
 
-outcome<std::vector<std::string>> pdf_pages(std::string_view bytes) {
-    quiet_poppler();
+error too_many_pixels(long long w, long long h, const options& opt) {
+    return failure(errc::limit_exceeded, "an image of " + std::to_string(w) + "x" + std::to_string(h) +
+                                             " pixels is over the limit of " + std::to_string(opt.max_pixels / 1'000'000) +
+                                             " megapixels");
+}
+
+// A text layer is usable when it carries a few letters or digits; scans often hold none, or a
+// stray page number.
+bool usable_text(const std::string& text) {
+    int n = 0;
+    for (unsigned char c : text)
+        if (std::isalnum(c) || c >= 0x80) ++n;
+    return n >= 3;
+}
+
+outcome<page_text> render_and_ocr(const poppler::page& p, const options& opt) {
+    const auto rect = p.page_rect();
+    const long long w = static_cast<long long>(rect.width() / 72.0 * opt.dpi);
+    const long long h = static_cast<long long>(rect.height() / 72.0 * opt.dpi);
+    if (w <= 0 || h <= 0) return failure(errc::invalid_document, "a page has no area");
+    if (static_cast<unsigned long long>(w * h) > opt.max_pixels) return too_many_pixels(w, h, opt);
+    poppler::page_renderer renderer;
+    renderer.set_image_format(poppler::image::format_gray8);
+    renderer.set_render_hint(poppler::page_renderer::antialiasing, true);
+    renderer.set_render_hint(poppler::page_renderer::text_antialiasing, true);
+    poppler::image img = renderer.render_page(&p, opt.dpi, opt.dpi);
+    if (!img.is_valid()) return failure(errc::invalid_document, "a page cannot be rendered");
+    pix_ptr pix(pixCreate(img.width(), img.height(), 8));
+    if (!pix) return failure(errc::internal, "out of memory for a rendered page");
+    const char* data = img.const_data();
+    l_uint32* dst = pixGetData(pix.get());
+    const int wpl = pixGetWpl(pix.get());
+    for (int y = 0; y < img.height(); ++y) {
+        const auto* row = reinterpret_cast<const unsigned char*>(data + static_cast<std::ptrdiff_t>(y) * img.bytes_per_row());
+        l_uint32* line = dst + static_cast<std::ptrdiff_t>(y) * wpl;
+        for (int x = 0; x < img.width(); ++x) SET_DATA_BYTE(line, x, row[x]);
+    }
+    pixSetResolution(pix.get(), opt.dpi, opt.dpi);
+    return ocr_image(pix.get(), opt.language, opt.dpi);
+}
+
+outcome<std::vector<page_text>> pdf_pages(std::string_view bytes, const options& opt) {
     if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
         return failure(errc::invalid_document, "PDF too large");
     std::unique_ptr<poppler::document> doc(
@@ -57,48 +123,124 @@ outcome<std::vector<std::string>> pdf_pages(std::string_view bytes) {
     if (doc->is_locked()) return failure(errc::invalid_document, "the PDF is encrypted and needs a password");
     const int n = doc->pages();
     if (n <= 0) return failure(errc::invalid_document, "the PDF has no pages");
-    std::vector<std::string> pages;
+    if (n > opt.max_pages)
+        return failure(errc::limit_exceeded, "the PDF has " + std::to_string(n) + " pages, over the limit of " +
+                                                 std::to_string(opt.max_pages));
+    std::vector<page_text> pages;
     pages.reserve(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) {
         std::unique_ptr<poppler::page> p(doc->create_page(i));
-        pages.push_back(p ? utf8(p->text()) : std::string());
+        if (!p) {
+            pages.push_back({});
+            continue;
+        }
+        page_text t;
+        t.text = utf8(p->text());
+        if (!usable_text(t.text)) {
+            auto ocr = render_and_ocr(*p, opt);
+            if (!ocr) return ocr.error();
+            pages.push_back(std::move(*ocr));
+            continue;
+        }
+        t.source = "text_layer";
+        t.unit = "pt";
+        const auto rect = p->page_rect();
+        t.width = rect.width();
+        t.height = rect.height();
+        for (const auto& box : p->text_list()) {
+            const auto b = box.bbox();
+            t.words.push_back({utf8(box.text()), b.left(), b.top(), b.right(), b.bottom(), 100.0});
+        }
+        pages.push_back(std::move(t));
     }
     return pages;
 }
 
-std::vector<std::string> text_pages(std::string_view bytes) {
+outcome<std::vector<page_text>> image_pages(std::string_view bytes, std::string_view media_type, const options& opt) {
+    const auto* data = reinterpret_cast<const l_uint8*>(bytes.data());
+    std::vector<pix_ptr> images;
+    if (media_type == "image/tiff") {
+        // Every page's header is checked before any page is decoded.
+        FILE* f = fmemopen(const_cast<char*>(bytes.data()), bytes.size(), "rb");
+        l_int32 count = 0;
+        const bool counted = f && tiffGetCount(f, &count) == 0;
+        if (f) std::fclose(f);
+        if (!counted || count <= 0) return failure(errc::invalid_document, "the TIFF cannot be read");
+        if (count > opt.max_pages)
+            return failure(errc::limit_exceeded, "the TIFF has " + std::to_string(count) + " pages, over the limit of " +
+                                                     std::to_string(opt.max_pages));
+        for (l_int32 i = 0; i < count; ++i) {
+            l_int32 w = 0, h = 0, bps, spp, res, cmap, format;
+            if (readHeaderMemTiff(data, bytes.size(), i, &w, &h, &bps, &spp, &res, &cmap, &format) != 0)
+                return failure(errc::invalid_document, "a TIFF page header cannot be read");
+            if (static_cast<unsigned long long>(w) * static_cast<unsigned long long>(h) > opt.max_pixels)
+                return too_many_pixels(w, h, opt);
+        }
+        for (l_int32 i = 0; i < count; ++i) {
+            pix_ptr p(pixReadMemTiff(data, bytes.size(), i));
+            if (!p) return failure(errc::invalid_document, "a TIFF page cannot be decoded");
+            images.push_back(std::move(p));
+        }
+    } else {
+        l_int32 format = 0, w = 0, h = 0, bps = 0, spp = 0, cmap = 0;
+        if (pixReadHeaderMem(data, bytes.size(), &format, &w, &h, &bps, &spp, &cmap) != 0)
+            return failure(errc::invalid_document, "the image header cannot be read");
+        if (static_cast<unsigned long long>(w) * static_cast<unsigned long long>(h) > opt.max_pixels)
+            return too_many_pixels(w, h, opt);
+        pix_ptr p(pixReadMem(data, bytes.size()));
+        if (!p) return failure(errc::invalid_document, "the image cannot be decoded");
+        images.push_back(std::move(p));
+    }
+    std::vector<page_text> pages;
+    for (auto& img : images) {
+        // Scans often lack a resolution; tesseract's size heuristics assume one.
+        const int dpi = pixGetXRes(img.get()) > 0 ? pixGetXRes(img.get()) : opt.dpi;
+        auto page = ocr_image(img.get(), opt.language, dpi);
+        if (!page) return page.error();
+        pages.push_back(std::move(*page));
+    }
+    return pages;
+}
+
+std::vector<page_text> text_pages(std::string_view bytes) {
     if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3); // BOM
     // Form feeds separate pages, as in pdftotext output.
-    std::vector<std::string> pages;
+    std::vector<page_text> pages;
     std::size_t start = 0;
     for (;;) {
         const auto ff = bytes.find('\f', start);
-        pages.emplace_back(bytes.substr(start, ff == std::string_view::npos ? std::string_view::npos : ff - start));
+        pages.push_back({std::string(bytes.substr(start, ff == std::string_view::npos ? std::string_view::npos : ff - start)), "text"});
         if (ff == std::string_view::npos) break;
         start = ff + 1;
     }
-    if (pages.size() > 1 && pages.back().empty()) pages.pop_back();
+    if (pages.size() > 1 && pages.back().text.empty()) pages.pop_back();
     return pages;
 }
 
 } // namespace
 
-outcome<extraction> extract_document(std::string_view bytes, std::string_view media_type, std::string_view document_type) {
-    std::vector<std::string> pages;
+outcome<extraction> extract_document(std::string_view bytes, std::string_view media_type, std::string_view document_type,
+                                     const options& opt) {
+    quiet_libraries();
+    std::vector<page_text> pages;
     if (media_type == "application/pdf") {
-        auto p = pdf_pages(bytes);
+        auto p = pdf_pages(bytes, opt);
         if (!p) return p.error();
         pages = std::move(*p);
     } else if (media_type == "text/plain") {
         pages = text_pages(bytes);
+    } else if (media_type.substr(0, 6) == "image/") {
+        auto p = image_pages(bytes, media_type, opt);
+        if (!p) return p.error();
+        pages = std::move(*p);
     } else {
-        return failure(errc::unsupported_yet, std::string(media_type) + " is accepted but its extraction (OCR/ZIP) is not available yet");
+        return failure(errc::unsupported_yet, std::string(media_type) + " is accepted but ZIP batches are not available yet");
     }
     return extraction{build_result(document_type, pages), static_cast<std::int64_t>(pages.size())};
 }
 
 bool is_retryable(errc code) noexcept {
-    return code != errc::invalid_document && code != errc::unsupported_yet;
+    return code != errc::invalid_document && code != errc::unsupported_yet && code != errc::limit_exceeded;
 }
 
 outcome<std::string> result_to_csv(std::string_view result_json) {

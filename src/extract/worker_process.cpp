@@ -2,7 +2,8 @@
 // own a worker_process; `docket worker` runs worker_main in the child.
 //
 // Protocol on a socketpair, each message a 4-byte little-endian length and that many bytes:
-//   request:  header JSON {"media_type","document_type","cpu_seconds"}, then the document bytes
+//   request:  header JSON {media_type, document_type, cpu_seconds, language, max_pages, max_pixels,
+//             dpi}, then the document bytes
 //   reply:    header JSON {"ok":true,"pages":N} then the result JSON, or {"ok":false,"code","message"}
 
 #include <docket/extract/worker_process.hpp>
@@ -32,35 +33,36 @@ namespace {
 constexpr int k_exit_out_of_memory = 3;
 constexpr std::uint32_t k_max_frame = 1u << 30;
 
-// Waits for `events` on fd until the deadline; false at the deadline or on a hang-up without data.
-bool wait_fd(int fd, short events, steady::time_point deadline) {
+enum class io_result { ok, timeout, closed };
+
+// Waits for `events` on fd until the deadline.
+io_result wait_fd(int fd, short events, steady::time_point deadline) {
     for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now()).count();
-        if (left <= 0) return false;
+        const auto now = steady::now();
+        if (now >= deadline) return io_result::timeout;
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
         pollfd p{fd, events, 0};
         const int r = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 1000)));
-        if (r > 0) return true;
-        if (r < 0 && errno != EINTR) return false;
+        if (r > 0) return io_result::ok; // readable, writable, or hung up: the next call tells
+        if (r < 0 && errno != EINTR) return io_result::closed;
     }
 }
 
-enum class io_result { ok, timeout, closed };
-
 io_result write_all(int fd, const char* data, std::size_t n, steady::time_point deadline) {
     while (n > 0) {
-        if (!wait_fd(fd, POLLOUT, deadline)) return steady::now() >= deadline ? io_result::timeout : io_result::closed;
-        const auto w = ::send(fd, data, n, MSG_NOSIGNAL);
-        if (w < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-        if (w <= 0) return io_result::closed;
-        data += w;
-        n -= static_cast<std::size_t>(w);
+        if (auto w = wait_fd(fd, POLLOUT, deadline); w != io_result::ok) return w;
+        const auto sent = ::send(fd, data, n, MSG_NOSIGNAL);
+        if (sent < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        if (sent <= 0) return io_result::closed;
+        data += sent;
+        n -= static_cast<std::size_t>(sent);
     }
     return io_result::ok;
 }
 
 io_result read_all(int fd, char* data, std::size_t n, steady::time_point deadline) {
     while (n > 0) {
-        if (!wait_fd(fd, POLLIN, deadline)) return steady::now() >= deadline ? io_result::timeout : io_result::closed;
+        if (auto w = wait_fd(fd, POLLIN, deadline); w != io_result::ok) return w;
         const auto r = ::recv(fd, data, n, 0);
         if (r < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         if (r <= 0) return io_result::closed;
@@ -136,8 +138,13 @@ outcome<extraction> worker_process::run(const document_request& r) {
     if (pid_ < 0 && !spawn()) return failure(errc::internal, "cannot start a worker process");
     const auto deadline = steady::now() + limits_.timeout;
     const auto cpu_seconds = std::max<long long>(1, std::chrono::duration_cast<std::chrono::seconds>(limits_.cpu).count());
-    const std::string header = json::serialize(json::object{
-        {"media_type", r.media_type}, {"document_type", r.document_type}, {"cpu_seconds", cpu_seconds}});
+    const std::string header = json::serialize(json::object{{"media_type", r.media_type},
+                                                            {"document_type", r.document_type},
+                                                            {"cpu_seconds", cpu_seconds},
+                                                            {"language", r.opt.language},
+                                                            {"max_pages", r.opt.max_pages},
+                                                            {"max_pixels", r.opt.max_pixels},
+                                                            {"dpi", r.opt.dpi}});
 
     io_result io = write_frame(fd_, header, deadline);
     if (io == io_result::ok) io = write_frame(fd_, r.bytes, deadline);
@@ -201,8 +208,13 @@ int worker_main(int fd) {
             cpu.rlim_cur = static_cast<rlim_t>(used + h.at("cpu_seconds").to_number<long long>());
             if (cpu.rlim_max != RLIM_INFINITY && cpu.rlim_cur > cpu.rlim_max) cpu.rlim_cur = cpu.rlim_max;
             ::setrlimit(RLIMIT_CPU, &cpu);
+            options opt;
+            opt.language = std::string(h.at("language").as_string());
+            opt.max_pages = h.at("max_pages").to_number<std::int64_t>();
+            opt.max_pixels = h.at("max_pixels").to_number<std::uint64_t>();
+            opt.dpi = h.at("dpi").to_number<int>();
             auto r = extract_document(document, std::string(h.at("media_type").as_string()),
-                                      std::string(h.at("document_type").as_string()));
+                                      std::string(h.at("document_type").as_string()), opt);
             if (r) {
                 reply = {{"ok", true}, {"pages", r->pages}};
                 result = std::move(r->result_json);

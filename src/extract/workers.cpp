@@ -9,7 +9,7 @@ namespace docket::extract {
 
 workers::workers(store::store& s, queue::ready_queue& ready, queue::job_locks& locks, const queue::config& qcfg,
                  const config& cfg, queue::finish_hook hook)
-    : store_(s), ready_(ready), locks_(locks), qcfg_(qcfg), hook_(std::move(hook)),
+    : store_(s), ready_(ready), locks_(locks), qcfg_(qcfg), hook_(std::move(hook)), doc_options_(cfg.document),
       count_(cfg.workers ? cfg.workers : std::max(1u, std::thread::hardware_concurrency())) {
     for (unsigned i = 0; i < count_; ++i) procs_.push_back(std::make_unique<worker_process>(cfg.worker_binary, cfg.limits));
 }
@@ -65,7 +65,9 @@ void workers::process(const queue::entry& e, worker_process& proc) {
     outcome<extraction> result = failure(errc::internal, "document missing from the store");
     if (auto doc = store_.get_document(e.id)) {
         // The untrusted document is parsed in the worker process, never in this one.
-        result = proc.run({*doc, claimed.document.media_type, claimed.document_type});
+        options opt = doc_options_;
+        opt.language = claimed.language.value_or("eng");
+        result = proc.run({*doc, claimed.document.media_type, claimed.document_type, opt});
     } else {
         result = failure(errc::invalid_document, "document missing from the store");
     }

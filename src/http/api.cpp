@@ -9,6 +9,7 @@
 #include <docket/deliver/planner.hpp>
 #include <docket/deliver/signing.hpp>
 #include <docket/extract/extractor.hpp>
+#include <docket/extract/ocr.hpp>
 #include <docket/http/error_response.hpp>
 #include <docket/http/router.hpp>
 #include <docket/intake/idempotency.hpp>
@@ -199,6 +200,9 @@ struct job_handlers : scope {
                 }
             }
         }
+        if (sub->language && !extract::language_installed(*sub->language))
+            co_return error_reply(failure(errc::invalid_field, "language '" + *sub->language +
+                                                                   "' has no OCR data installed (looked in " + extract::tessdata_dir() + ")"));
         std::optional<std::string> new_secret;
         if (sub->webhook_url) {
             if (auto ok = deliver::check_url(*sub->webhook_url, ctx.deliver_cfg); !ok) co_return error_reply(ok.error());

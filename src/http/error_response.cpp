@@ -21,6 +21,7 @@ unsigned status_for(errc code) noexcept {
     case errc::payload_too_large: return 413;
     case errc::unsupported_media_type: return 415;
     case errc::invalid_document:
+    case errc::limit_exceeded:
     case errc::unsupported_yet:
     case errc::extraction_timeout:
     case errc::extraction_crashed:

@@ -49,7 +49,7 @@ TEST_CASE("extraction runs in worker processes, not in the server", "[e2e][isola
 }
 
 TEST_CASE("a worker killed mid-job retries that job while the others complete", "[e2e][isolation]") {
-    docket_server srv({"--workers", "1"});
+    docket_server srv({"--workers", "1", "--max-pages", "5000"});
     srv.start();
     auto c = srv.client();
     const auto slow = json_str(parse_json(submit(c, srv.auth(), long_pdf(1500)).body), "id");
@@ -67,13 +67,14 @@ TEST_CASE("a worker killed mid-job retries that job while the others complete", 
 }
 
 TEST_CASE("a document over the wall-clock limit fails with EXTRACTION_TIMEOUT after its attempts", "[e2e][isolation]") {
-    docket_server srv({"--workers", "1", "--extract-timeout", "150ms", "--max-attempts", "2"});
+    docket_server srv({"--workers", "1", "--extract-timeout", "150ms", "--max-attempts", "2", "--max-pages", "5000"});
     srv.start();
     auto c = srv.client();
     const auto slow = json_str(parse_json(submit(c, srv.auth(), long_pdf(1500)).body), "id");
     const auto quick = json_str(parse_json(submit(c, srv.auth(), make_pdf({"fast one"})).body), "id");
     auto job = wait_for_status(c, srv.auth(), slow, {"succeeded", "failed"}, 60s);
     CHECK(json_str(job, "status") == "failed");
+    INFO(json_str(job.at("error"), "message"));
     CHECK(json_str(job.at("error"), "code") == "EXTRACTION_TIMEOUT");
     CHECK(job.at("attempts").as_int64() == 2);
     CHECK(json_str(wait_for_status(c, srv.auth(), quick, {"succeeded", "failed"}), "status") == "succeeded");

@@ -38,15 +38,18 @@ TEST_CASE("damaged PDFs fail with INVALID_DOCUMENT and are not retried", "[extra
     CHECK(noise.error().code == errc::invalid_document);
 }
 
-TEST_CASE("plain text splits pages on form feeds; images say UNSUPPORTED_YET", "[extract]") {
+TEST_CASE("plain text splits pages on form feeds; a broken image is INVALID_DOCUMENT; ZIP is UNSUPPORTED_YET", "[extract]") {
     auto r = extract::extract_document("\xEF\xBB\xBFone\ftwo\f", "text/plain", "receipt");
     REQUIRE(r);
     CHECK(r->pages == 2);
     CHECK_THAT(r->result_json, Catch::Contains(R"("document_type":"receipt")"));
-    CHECK_THAT(r->result_json, Catch::Contains(R"({"number":2,"text":"two"})"));
+    CHECK_THAT(r->result_json, Catch::Contains(R"({"number":2,"text":"two","source":"text"})"));
     auto img = extract::extract_document("\x89PNG....", "image/png", "generic");
     REQUIRE_FALSE(img);
-    CHECK(img.error().code == errc::unsupported_yet);
+    CHECK(img.error().code == errc::invalid_document);
+    auto zip = extract::extract_document("PK\x03\x04", "application/zip", "generic");
+    REQUIRE_FALSE(zip);
+    CHECK(zip.error().code == errc::unsupported_yet);
     CHECK_FALSE(extract::is_retryable(errc::unsupported_yet));
     CHECK(extract::is_retryable(errc::internal));
 }

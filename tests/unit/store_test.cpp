@@ -216,7 +216,7 @@ TEST_CASE("workers extract a PDF, fail a corrupt one without retrying, and keep 
     queue::config qc;
     queue::ready_queue ready;
     queue::job_locks locks;
-    extract::workers w(*s, ready, locks, qc, extract::config{1, {}, test::docket_binary()});
+    extract::workers w(*s, ready, locks, qc, extract::config{.workers = 1, .worker_binary = test::docket_binary()});
     auto good = new_job("good", 1);
     good.document = {"a.pdf", "application/pdf", 0, std::nullopt};
     add(*s, good, test::make_pdf({"Invoice 42", "Second page"}));

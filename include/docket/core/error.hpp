@@ -31,6 +31,7 @@ enum class errc {
     headers_too_large,       //!< request line and headers over the limit
     unsupported_yet,         //!< accepted type whose extraction is not built yet
     invalid_document,        //!< the document cannot be parsed
+    limit_exceeded,          //!< the document is over a configured limit (pages, pixels, entries)
     internal,                //!< a bug or an infrastructure failure
     extraction_timeout,      //!< the worker process was killed at the deadline
     extraction_crashed,      //!< the worker process died

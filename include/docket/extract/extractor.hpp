@@ -14,10 +14,18 @@ struct extraction {
     std::int64_t pages = 0;
 };
 
-//! Extracts a document of the sniffed media type. Errors: INVALID_DOCUMENT (corrupt, encrypted),
-//! UNSUPPORTED_YET (an accepted type whose extraction is not built yet), INTERNAL (retryable).
+struct options {
+    std::string language = "eng";              //!< tesseract language spec for OCR
+    std::int64_t max_pages = 500;              //!< pages (PDF, TIFF) beyond which a document is refused
+    std::uint64_t max_pixels = 100'000'000;    //!< image or rendered page size, checked before decoding
+    int dpi = 300;                             //!< rendering resolution of PDF pages without a text layer
+};
+
+//! Extracts a document of the sniffed media type: PDF text layers, OCR for images and for PDF
+//! pages without text, plain text. Errors: INVALID_DOCUMENT (corrupt, encrypted),
+//! LIMIT_EXCEEDED (pages, pixels), UNSUPPORTED_YET (ZIP), INTERNAL (retryable).
 outcome<extraction> extract_document(std::string_view bytes, std::string_view media_type,
-                                     std::string_view document_type);
+                                     std::string_view document_type, const options& opt = {});
 
 //! Whether a failed extraction is worth another attempt (the document itself was not at fault).
 bool is_retryable(errc code) noexcept;

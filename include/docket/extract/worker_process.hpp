@@ -21,6 +21,7 @@ struct document_request {
     std::string_view bytes;
     std::string media_type;
     std::string document_type;
+    options opt;
 };
 
 //! One worker process, owned by one extraction thread; started on first use and again after it

@@ -19,6 +19,7 @@ namespace docket::extract {
 struct config {
     unsigned workers = 0;      //!< extraction threads, each with its worker process; 0 = one per core
     extract::limits limits;    //!< per document / per worker process
+    options document;          //!< page and pixel limits, OCR resolution (language comes from the job)
     std::string worker_binary; //!< the docket executable run as `docket worker`
 };
 
@@ -46,6 +47,7 @@ private:
     queue::job_locks& locks_;
     const queue::config& qcfg_;
     queue::finish_hook hook_;
+    options doc_options_;
     unsigned count_;
     std::vector<std::unique_ptr<worker_process>> procs_;
     std::vector<std::thread> threads_;

@@ -1,0 +1,38 @@
+#pragma once
+// Page-level extraction building blocks: OCR of an image with tesseract (engines are created once
+// per process and language, then reused), and the page/word records a result is made of.
+
+#include <docket/core/error.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct Pix; // leptonica
+
+namespace docket::extract {
+
+struct word {
+    std::string text;
+    double x0 = 0, y0 = 0, x1 = 0, y1 = 0; //!< bounding box, origin top-left, in the page's unit
+    double confidence = 0;                 //!< 0-100
+};
+
+struct page_text {
+    std::string text;
+    std::string source; //!< "text_layer", "ocr" or "text"
+    double width = 0, height = 0;
+    std::string unit;   //!< "pt" (PDF text layer) or "px" (OCR)
+    std::vector<word> words;
+};
+
+//! OCRs one image; `language` is a tesseract language spec such as "eng" or "deu+eng".
+outcome<page_text> ocr_image(Pix* image, const std::string& language, int dpi);
+
+//! Whether every language of a spec like "deu+eng" has trained data installed.
+bool language_installed(std::string_view spec);
+
+//! The directory tesseract reads trained data from (TESSDATA_PREFIX or Debian's default).
+std::string tessdata_dir();
+
+} // namespace docket::extract
