@@ -9,4 +9,18 @@ namespace docket::test {
 //! A PDF with one page per entry, each page showing its text (lines split on '\n').
 std::string make_pdf(const std::vector<std::string>& pages);
 
+//! A PNG of text rendered at `dpi` (black on white, lines split on '\n'); `noise` adds a
+//! slight rotation and speckles, like a scan.
+std::string make_png(const std::string& text, int dpi = 300, bool noise = false);
+
+//! A PDF whose pages are images of text (no text layer) where `scanned[i]` is true, and real
+//! text otherwise.
+std::string make_mixed_pdf(const std::vector<std::string>& pages, const std::vector<bool>& scanned);
+
+//! A multi-page TIFF, one page per text.
+std::string make_tiff(const std::vector<std::string>& pages);
+
+//! The fraction of `expected`'s words found, in order-insensitive multiset terms, in `actual`.
+double word_accuracy(const std::string& expected, const std::string& actual);
+
 } // namespace docket::test

@@ -2,6 +2,9 @@
 #include "../support/fixtures.hpp"
 
 #include <docket/extract/extractor.hpp>
+#include <docket/extract/ocr.hpp>
+
+#include <boost/json.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -52,4 +55,75 @@ TEST_CASE("plain text splits pages on form feeds; a broken image is INVALID_DOCU
     CHECK(zip.error().code == errc::unsupported_yet);
     CHECK_FALSE(extract::is_retryable(errc::unsupported_yet));
     CHECK(extract::is_retryable(errc::internal));
+}
+
+namespace {
+const std::string k_ocr_text =
+    "Invoice 2024-117 from Northwind Traders\n"
+    "Bill to Contoso Limited, 42 Harbour Street\n"
+    "Item Quantity Price Total\n"
+    "Paper clips 12 boxes 3.50 42.00\n"
+    "Amount due within thirty days of receipt";
+}
+
+TEST_CASE("OCR recovers at least 95 % of the words of a clean 300 dpi render", "[extract][ocr]") {
+    auto r = extract::extract_document(test::make_png(k_ocr_text, 300), "image/png", "invoice");
+    REQUIRE(r);
+    auto v = boost::json::parse(r->result_json);
+    const auto& page = v.at("pages").at(0);
+    CHECK(page.at("source").as_string() == "ocr");
+    CHECK(test::word_accuracy(k_ocr_text, std::string(page.at("text").as_string())) >= 0.95);
+    const auto& words = page.at("words").as_array();
+    REQUIRE(words.size() >= 20);
+    const auto& first = words.at(0).as_object();
+    CHECK(first.at("text").as_string() == "Invoice");
+    CHECK(first.at("bbox").as_array().size() == 4);
+    CHECK(first.at("confidence").to_number<double>() > 50);
+}
+
+TEST_CASE("a rotated, speckled scan still reads", "[extract][ocr]") {
+    auto r = extract::extract_document(test::make_png(k_ocr_text, 300, true), "image/png", "generic");
+    REQUIRE(r);
+    auto v = boost::json::parse(r->result_json);
+    CHECK(test::word_accuracy(k_ocr_text, std::string(v.at("text").as_string())) >= 0.85);
+}
+
+TEST_CASE("a mixed PDF uses the text layer where there is one and OCR where there is not", "[extract][ocr]") {
+    auto pdf = test::make_mixed_pdf({"Typed page with a real text layer", "Scanned page about quarterly revenue"}, {false, true});
+    auto r = extract::extract_document(pdf, "application/pdf", "generic");
+    REQUIRE(r);
+    auto v = boost::json::parse(r->result_json);
+    const auto& pages = v.at("pages").as_array();
+    REQUIRE(pages.size() == 2);
+    CHECK(pages.at(0).at("source").as_string() == "text_layer");
+    CHECK(pages.at(0).at("unit").as_string() == "pt");
+    CHECK(pages.at(1).at("source").as_string() == "ocr");
+    CHECK(test::word_accuracy("Scanned page about quarterly revenue", std::string(pages.at(1).at("text").as_string())) >= 0.8);
+}
+
+TEST_CASE("every page of a multi-page TIFF is read", "[extract][ocr]") {
+    auto tiff = test::make_tiff({"First page of the fax", "Second page of the fax", "Third page of the fax"});
+    auto r = extract::extract_document(tiff, "image/tiff", "generic");
+    REQUIRE(r);
+    CHECK(r->pages == 3);
+    auto v = boost::json::parse(r->result_json);
+    CHECK(std::string(v.at("pages").at(2).at("text").as_string()).find("Third") != std::string::npos);
+}
+
+TEST_CASE("limits are checked before decoding: huge dimensions and too many pages", "[extract]") {
+    // A PNG whose header claims 100000 x 100000 pixels, with no image data behind it.
+    std::string png("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\x01\x86\xa0\0\x01\x86\xa0\x08\x00\0\0\0\0\0\0\0\0", 33);
+    png += std::string(100, '\0'); // the start of an IDAT that never comes
+    auto huge = extract::extract_document(png, "image/png", "generic");
+    REQUIRE_FALSE(huge);
+    CHECK(huge.error().code == errc::limit_exceeded);
+    CHECK_FALSE(extract::is_retryable(errc::limit_exceeded));
+    extract::options few;
+    few.max_pages = 2;
+    auto many = extract::extract_document(test::make_pdf({"1", "2", "3"}), "application/pdf", "generic", few);
+    REQUIRE_FALSE(many);
+    CHECK(many.error().code == errc::limit_exceeded);
+    CHECK(extract::language_installed("eng"));
+    CHECK_FALSE(extract::language_installed("klingon"));
+    CHECK_FALSE(extract::language_installed("eng+klingon"));
 }
