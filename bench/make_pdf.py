@@ -28,6 +28,32 @@ def make_pdf(text: str, size: int) -> bytes:
     base = len(assemble(0))
     return assemble(max(0, size - base))
 
+def make_text_pdf(lines_per_page, pages: int) -> bytes:
+    """A PDF of `pages` pages, each with the given lines of Helvetica text (a real text layer)."""
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", None, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    kids = []
+    for p in range(pages):
+        ops = ["BT /F1 11 Tf 14 TL 56 780 Td"]
+        for line in lines_per_page:
+            ops.append("(%s page %d) Tj T*" % (line.replace("(", "").replace(")", ""), p + 1))
+        ops.append("ET")
+        content = "\n".join(ops).encode()
+        objs.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % len(objs))
+        kids.append(len(objs))
+    objs[1] = b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) + b"] /Count %d >>" % pages
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
 if __name__ == "__main__":
     size = int(sys.argv[2]) if len(sys.argv) > 2 else 1024
     sys.stdout.buffer.write(make_pdf(sys.argv[1] if len(sys.argv) > 1 else "docket bench page", size))

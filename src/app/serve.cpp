@@ -4,6 +4,7 @@
 #include <docket/app/commands.hpp>
 #include <docket/auth/keys.hpp>
 #include <docket/core/log.hpp>
+#include <docket/deliver/batch_monitor.hpp>
 #include <docket/deliver/dispatcher.hpp>
 #include <docket/deliver/planner.hpp>
 #include <docket/extract/workers.hpp>
@@ -81,19 +82,25 @@ int serve(const config::settings& s) {
     deliver::endpoint_registry endpoints(st->endpoints());
     deliver::dispatcher dispatcher(*st, endpoints, deliver_cfg);
 
+    deliver::batch_monitor batches(*st, endpoints, deliver_cfg, [&dispatcher](const std::vector<delivery>& ds) { dispatcher.notify(ds); });
     http::api api({*st, ready, keys, idempotency, s.intake, s.queue, next_seq, accepting, blocking, endpoints,
-                   deliver_cfg, [&dispatcher](const std::vector<delivery>& ds) { dispatcher.notify(ds); }});
+                   deliver_cfg, [&dispatcher](const std::vector<delivery>& ds) { dispatcher.notify(ds); },
+                   [&batches](const std::string& id) { batches.child_finished(id); }});
     http::server srv(io, s.http, api);
     // Bound before anything else starts, so result_url can name the real port when --listen asks for 0.
     const auto address = srv.start();
     if (deliver_cfg.public_url.empty()) deliver_cfg.public_url = "http://" + address;
 
     // A finished job's webhook deliveries are committed in the batch that finishes it.
+    // and a batch child's end has the batch checked for completion once that is durable.
     queue::finish_hook hook{[&](store::batch& b, const job& j, std::string_view result) -> queue::finish_hook::after_commit {
         auto planned = deliver::plan_deliveries(j, result, endpoints.of_tenant(j.tenant), now_ms(), deliver_cfg);
-        if (planned.empty()) return {};
+        if (planned.empty() && !j.batch_id) return {};
         for (const auto& d : planned) b.put_delivery(nullptr, d);
-        return [&dispatcher, planned = std::move(planned)] { dispatcher.notify(planned); };
+        return [&dispatcher, &batches, planned = std::move(planned), batch = j.batch_id] {
+            if (!planned.empty()) dispatcher.notify(planned);
+            if (batch) batches.child_finished(*batch);
+        };
     }};
 
     const auto [handed_back, queued] = queue::recover_at_start(*st, ready, s.queue, now_ms(), hook);
@@ -108,6 +115,7 @@ int serve(const config::settings& s) {
     queue::sweeper sweeper(*st, ready, locks, s.queue, hook);
     sweeper.start();
     dispatcher.start();
+    batches.start();
     accepting = true;
     std::printf("docket %s listening on http://%s\n", DOCKET_VERSION, address.c_str());
     std::fflush(stdout);
@@ -135,6 +143,7 @@ int serve(const config::settings& s) {
         std::_Exit(0);
     }
     sweeper.stop();
+    batches.stop();
     dispatcher.stop();
     blocking.join();
     st.reset();

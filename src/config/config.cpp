@@ -150,6 +150,31 @@ const std::vector<option>& options() {
         make_size("max-upload", "largest document accepted; larger uploads get 413", &settings::intake, &intake::config::max_upload),
         make_size("max-metadata", "largest metadata object accepted", &settings::intake, &intake::config::max_metadata),
         make("commit-timeout", "longest wait for the store to make a submission durable (then 503)", &settings::intake, &intake::config::commit_timeout),
+        custom("max-zip-entries", "entries beyond which a ZIP is refused (LIMIT_EXCEEDED)",
+               [](const settings& s) { return std::to_string(s.intake.zip.max_entries); },
+               [](settings& s, std::string_view t) {
+                   std::size_t n = 0;
+                   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
+                   if (ec != std::errc{} || p != t.data() + t.size() || n < 1) return false;
+                   s.intake.zip.max_entries = n;
+                   return true;
+               }),
+        custom("max-zip-total", "decompressed bytes of a ZIP, counted on the real bytes",
+               [](const settings& s) { return format_size(s.intake.zip.max_total); },
+               [](settings& s, std::string_view t) {
+                   auto n = parse_size(t);
+                   if (n) s.intake.zip.max_total = *n;
+                   return n.has_value();
+               }),
+        custom("max-zip-ratio", "compression ratio beyond which a ZIP entry is refused as a bomb",
+               [](const settings& s) { return std::to_string(s.intake.zip.max_ratio); },
+               [](settings& s, std::string_view t) {
+                   std::uint64_t n = 0;
+                   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
+                   if (ec != std::errc{} || p != t.data() + t.size() || n < 2) return false;
+                   s.intake.zip.max_ratio = n;
+                   return true;
+               }),
         make("idempotency-ttl", "how long an Idempotency-Key is remembered", &settings::intake, &intake::config::idempotency_ttl),
         make("max-queue-depth", "queued jobs beyond which POST /v1/jobs answers 503", &settings::queue, &queue::config::max_depth),
         make("max-attempts", "attempts before a job that keeps failing ends failed", &settings::queue, &queue::config::max_attempts),

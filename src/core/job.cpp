@@ -61,6 +61,7 @@ std::string encode_job(const job& j) {
     put_optional(o, "lease_until", j.lease_until);
     put_optional(o, "expires_at", j.expires_at);
     put_optional(o, "error", j.error);
+    put_optional(o, "batch_id", j.batch_id);
     return boost::json::serialize(o);
 }
 
@@ -93,6 +94,7 @@ std::optional<job> decode_job(std::string_view bytes) {
         get_optional(o, "lease_until", j.lease_until);
         get_optional(o, "expires_at", j.expires_at);
         get_optional(o, "error", j.error);
+        get_optional(o, "batch_id", j.batch_id);
         return j;
     } catch (const std::exception&) {
         return std::nullopt;

@@ -1,6 +1,7 @@
-// JSON encoding of webhook records for the store.
+// JSON encoding of webhook and batch records for the store.
 
 #include <docket/core/webhook.hpp>
+#include <docket/core/batch.hpp>
 #include <docket/core/encoding.hpp>
 
 #include <boost/describe.hpp>
@@ -15,6 +16,9 @@ BOOST_DESCRIBE_ENUM(delivery_status, pending, delivered, dead)
 BOOST_DESCRIBE_STRUCT(delivery, (), (id, job_id, tenant, event, endpoint_id, url, payload, status, attempts, round_start,
                                      created_at, next_attempt_at, last_error))
 BOOST_DESCRIBE_STRUCT(delivery_attempt, (), (number, at, duration_ms, status, error, response_prefix, endpoint_id, url))
+BOOST_DESCRIBE_STRUCT(skipped_entry, (), (name, reason))
+BOOST_DESCRIBE_STRUCT(batch_record, (), (id, tenant, filename, job_ids, skipped, webhook_url, webhook_secret, metadata,
+                                         created_at, completed_at, succeeded, failed))
 
 namespace {
 
@@ -50,6 +54,9 @@ std::string encode(const delivery_attempt& a) { return encode_as(a); }
 std::optional<endpoint> decode_endpoint(std::string_view b) { return decode_as<endpoint>(b); }
 std::optional<delivery> decode_delivery(std::string_view b) { return decode_as<delivery>(b); }
 std::optional<delivery_attempt> decode_attempt(std::string_view b) { return decode_as<delivery_attempt>(b); }
+
+std::string encode(const batch_record& b) { return encode_as(b); }
+std::optional<batch_record> decode_batch(std::string_view bytes) { return decode_as<batch_record>(bytes); }
 
 std::string new_id(std::string_view prefix) {
     return std::string(prefix) + base64url_encode(random_bytes(18));

@@ -148,9 +148,19 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
         http::header_list headers;
         std::string refused;
         if (d.endpoint_id.empty()) {
-            auto j = co_await offload(blocking_, [&] { return store_.get_job(d.job_id); });
-            if (!j) co_return; // deleted with its deliveries meanwhile: nothing to send or record
-            if (j->webhook_secret) secrets.push_back(*j->webhook_secret);
+            // The secret of the job's (or the batch's) own webhook_url.
+            auto secret = co_await offload(blocking_, [&]() -> std::optional<std::optional<std::string>> {
+                if (d.job_id.rfind("bat_", 0) == 0) {
+                    auto b = store_.get_batch(d.job_id);
+                    if (!b) return std::nullopt;
+                    return b->webhook_secret;
+                }
+                auto j = store_.get_job(d.job_id);
+                if (!j) return std::nullopt;
+                return j->webhook_secret;
+            });
+            if (!secret) co_return; // deleted with its deliveries meanwhile: nothing to send or record
+            if (*secret) secrets.push_back(**secret);
         } else {
             ep = endpoints_.get(d.endpoint_id);
             if (!ep) refused = "the endpoint was deleted";

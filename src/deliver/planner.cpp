@@ -74,6 +74,32 @@ std::vector<delivery> plan_deliveries(const job& j, std::string_view result_json
     return out;
 }
 
+std::vector<delivery> plan_batch_completed(const batch_record& b, const std::vector<endpoint>& endpoints, timestamp now,
+                                           const config&) {
+    namespace json = boost::json;
+    json::array skipped;
+    for (const auto& s : b.skipped) skipped.push_back(json::object{{"name", s.name}, {"reason", s.reason}});
+    json::object data{{"batch_id", b.id},
+                      {"filename", b.filename},
+                      {"total", b.job_ids.size()},
+                      {"succeeded", b.succeeded},
+                      {"failed", b.failed},
+                      {"skipped", std::move(skipped)},
+                      {"metadata", json::parse(b.metadata)}};
+    const std::string payload = json::serialize(
+        json::object{{"type", "batch.completed"}, {"timestamp", format_rfc3339(now)}, {"data", std::move(data)}});
+    // The batch's deliveries hang off a job id like the documents' do: the batch id.
+    job owner;
+    owner.id = b.id;
+    owner.tenant = b.tenant;
+    std::vector<delivery> out;
+    if (b.webhook_url) out.push_back(make_delivery(owner, "batch.completed", payload, "", *b.webhook_url, now));
+    for (const auto& e : endpoints)
+        if (e.tenant == b.tenant && subscribed(e, "batch.completed"))
+            out.push_back(make_delivery(owner, "batch.completed", payload, e.id, e.url, now));
+    return out;
+}
+
 outcome<void> check_url(std::string_view url, const config& cfg) {
     auto u = boost::urls::parse_absolute_uri(url);
     if (!u || url.size() > 2048 || u->host().empty())

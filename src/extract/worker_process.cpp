@@ -191,12 +191,11 @@ int worker_main(int fd) {
     ::signal(SIGPIPE, SIG_IGN);
     std::string header, document;
     for (;;) {
-        if (read_frame(fd, header, k_forever) != io_result::ok) return 0; // the server closed: done
-        if (read_frame(fd, document, k_forever) != io_result::ok) return 0;
         json::object reply;
         std::string result;
-        bool out_of_memory = false;
         try {
+            if (read_frame(fd, header, k_forever) != io_result::ok) return 0; // the server closed: done
+            if (read_frame(fd, document, k_forever) != io_result::ok) return 0;
             const auto h = json::parse(header).as_object();
             // A per-document CPU budget: the soft limit sits that far above what is used so far,
             // and the kernel sends SIGXCPU when it is crossed.
@@ -222,15 +221,17 @@ int worker_main(int fd) {
                 reply = {{"ok", false}, {"code", code_name(r.error().code)}, {"message", r.error().message}};
             }
         } catch (const std::bad_alloc&) {
-            out_of_memory = true;
-            reply = {{"ok", false}, {"code", code_name(errc::resource_limit)}, {"message", "extraction ran out of memory"}};
+            // Out of address space, possibly mid-request: say so if possible and start afresh.
+            std::string().swap(document);
+            std::string().swap(result);
+            const std::string msg = R"({"ok":false,"code":"RESOURCE_LIMIT","message":"extraction ran out of memory"})";
+            write_frame(fd, msg, steady::now() + std::chrono::seconds(5));
+            return k_exit_out_of_memory;
         } catch (const std::exception& e) {
             reply = {{"ok", false}, {"code", code_name(errc::internal)}, {"message", std::string("extraction failed: ") + e.what()}};
         }
-        document.clear();
-        document.shrink_to_fit();
+        std::string().swap(document);
         if (write_frame(fd, json::serialize(reply), k_forever) != io_result::ok) return 0;
-        if (out_of_memory) return k_exit_out_of_memory; // start afresh rather than limp on
         if (!result.empty() && write_frame(fd, result, k_forever) != io_result::ok) return 0;
     }
 }

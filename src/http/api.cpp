@@ -14,6 +14,7 @@
 #include <docket/http/router.hpp>
 #include <docket/intake/idempotency.hpp>
 #include <docket/intake/submission.hpp>
+#include <docket/intake/zip.hpp>
 #include <docket/queue/ready_queue.hpp>
 #include <docket/queue/transitions.hpp>
 #include <docket/store/async_commit.hpp>
@@ -83,6 +84,7 @@ json::object job_view(const job& j) {
                          : json::value(nullptr);
     if (j.language) o["language"] = *j.language;
     if (j.webhook_url) o["webhook_url"] = *j.webhook_url;
+    if (j.batch_id) o["batch_id"] = *j.batch_id;
     if (j.status == job_status::succeeded) o["result_url"] = "/v1/jobs/" + j.id + "/result";
     return o;
 }
@@ -193,7 +195,13 @@ struct job_handlers : scope {
             if (d.action == intake::idempotency_action::conflict)
                 co_return error_reply(failure(errc::idempotency_conflict, "this Idempotency-Key was used with a different request"));
             if (d.action == intake::idempotency_action::replay) {
-                if (auto original = co_await load(d.job_id)) {
+                if (d.job_id.rfind("bat_", 0) == 0) {
+                    auto r = co_await batch(d.job_id);
+                    if (r.status == 200) {
+                        r.headers.emplace_back("Idempotent-Replayed", "true");
+                        co_return r;
+                    }
+                } else if (auto original = co_await load(d.job_id)) {
                     auto r = json_reply(200, job_view(*original));
                     r.headers.emplace_back("Idempotent-Replayed", "true");
                     co_return r;
@@ -209,9 +217,8 @@ struct job_handlers : scope {
             // The client gets the secret docket made once, in this reply.
             if (!sub->webhook_secret) new_secret = sub->webhook_secret = deliver::new_secret();
         }
-        if (ctx.ready.size() >= ctx.queue_cfg.max_depth)
-            co_return error_reply(failure(errc::queue_full, "the queue is full; retry later"),
-                                  static_cast<unsigned>(std::chrono::duration_cast<std::chrono::seconds>(ctx.queue_cfg.retry_after).count()));
+        if (sub->media_type == "application/zip") co_return co_await create_batch(*sub, idem_key, hash, new_secret, now);
+        if (ctx.ready.size() >= ctx.queue_cfg.max_depth) co_return queue_full();
 
         job j;
         j.id = new_job_id(now);
@@ -250,6 +257,104 @@ struct job_handlers : scope {
         auto r = json_reply(202, accepted);
         r.headers.emplace_back("Location", "/v1/jobs/" + j.id);
         co_return r;
+    }
+
+    reply queue_full() const {
+        return error_reply(failure(errc::queue_full, "the queue is full; retry later"),
+                           static_cast<unsigned>(std::chrono::duration_cast<std::chrono::seconds>(ctx.queue_cfg.retry_after).count()));
+    }
+
+    // A ZIP: one child job per supported entry, all committed with the batch record in one batch.
+    asio::awaitable<reply> create_batch(const intake::submission& sub, std::optional<std::string_view> idem_key,
+                                        const std::string& hash, const std::optional<std::string>& new_secret, timestamp now) {
+        intake::zip_limits limits = ctx.intake_cfg.zip;
+        limits.max_entry = ctx.intake_cfg.max_upload;
+        auto contents = co_await offload(ctx.blocking, [&] { return intake::unpack_zip(sub.file(), limits); });
+        if (!contents) co_return error_reply(contents.error());
+        if (ctx.ready.size() + contents->documents.size() > ctx.queue_cfg.max_depth) co_return queue_full();
+
+        batch_record rec;
+        rec.id = new_id("bat_");
+        rec.tenant = tenant;
+        rec.filename = sub.filename;
+        rec.skipped = contents->skipped;
+        rec.webhook_url = sub.webhook_url;
+        rec.webhook_secret = sub.webhook_secret;
+        rec.metadata = sub.metadata;
+        rec.created_at = now;
+        auto b = ctx.store.new_batch();
+        std::vector<queue::entry> entries;
+        json::array jobs;
+        for (auto& doc : contents->documents) {
+            job j;
+            j.id = new_job_id(now);
+            j.tenant = tenant;
+            j.priority = sub.priority;
+            j.document_type = sub.document_type;
+            j.language = sub.language;
+            j.webhook_url = sub.webhook_url;
+            j.webhook_secret = sub.webhook_secret;
+            j.metadata = sub.metadata;
+            j.batch_id = rec.id;
+            j.document = {doc.name.substr(0, 255), doc.media_type, doc.bytes.size(), std::nullopt};
+            j.seq = ++ctx.next_seq;
+            j.created_at = j.updated_at = now;
+            b.put_job(nullptr, j);
+            b.put_document(j.id, doc.bytes);
+            rec.job_ids.push_back(j.id);
+            entries.push_back({j.priority, j.seq, j.id});
+            jobs.push_back(json::object{{"id", j.id}, {"filename", j.document.filename}, {"media_type", doc.media_type}});
+        }
+        b.put_batch(rec);
+        if (idem_key) b.put_idempotency(tenant, *idem_key, {rec.id, hash, now}, now + ctx.intake_cfg.idempotency_ttl.count());
+        std::function<void()> enqueue = [&ready = ctx.ready, entries = std::move(entries)] {
+            for (const auto& e : entries) ready.push(e);
+        };
+        try {
+            co_await async_commit(ctx.store, std::move(b), ctx.intake_cfg.commit_timeout, std::move(enqueue));
+        } catch (const commit_timeout&) {
+            co_return error_reply(failure(errc::not_ready, "the store is slow; retry (with the same Idempotency-Key)"), 5);
+        }
+        json::array skipped;
+        for (const auto& s : rec.skipped) skipped.push_back(json::object{{"name", s.name}, {"reason", s.reason}});
+        json::object accepted{{"batch_id", rec.id},
+                              {"status", "queued"},
+                              {"created_at", format_rfc3339(now)},
+                              {"jobs", std::move(jobs)},
+                              {"skipped", std::move(skipped)}};
+        if (new_secret) accepted["webhook_secret"] = *new_secret;
+        auto r = json_reply(202, accepted);
+        r.headers.emplace_back("Location", "/v1/batches/" + rec.id);
+        co_return r;
+    }
+
+    asio::awaitable<reply> batch(const std::string& id) {
+        auto view = co_await offload(ctx.blocking, [&]() -> std::optional<json::object> {
+            auto b = ctx.store.get_batch(id);
+            if (!b || b->tenant != tenant) return std::nullopt;
+            json::object counts{{"queued", 0}, {"processing", 0}, {"succeeded", 0}, {"failed", 0}, {"canceled", 0}};
+            json::array jobs;
+            for (const auto& jid : b->job_ids) {
+                auto j = ctx.store.get_job(jid);
+                const std::string status = j ? std::string(to_string(j->status)) : "deleted";
+                if (auto* c = counts.if_contains(status)) *c = c->as_int64() + 1;
+                jobs.push_back(json::object{{"id", jid}, {"status", status},
+                                            {"filename", j ? json::value(j->document.filename) : json::value(nullptr)}});
+            }
+            json::array skipped;
+            for (const auto& s : b->skipped) skipped.push_back(json::object{{"name", s.name}, {"reason", s.reason}});
+            return json::object{{"id", b->id},
+                                {"status", b->completed_at ? "completed" : "processing"},
+                                {"filename", b->filename},
+                                {"total", b->job_ids.size()},
+                                {"counts", std::move(counts)},
+                                {"jobs", std::move(jobs)},
+                                {"skipped", std::move(skipped)},
+                                {"created_at", format_rfc3339(b->created_at)},
+                                {"completed_at", optional_time(b->completed_at)}};
+        });
+        if (!view) co_return error_reply(failure(errc::not_found, "no batch " + id));
+        co_return json_reply(200, *view);
     }
 
     asio::awaitable<reply> get(const std::string& id) {
@@ -318,8 +423,9 @@ struct job_handlers : scope {
             if (!next) co_return error_reply(next.error());
             auto b = ctx.store.new_batch();
             b.put_job(&*j, *next);
-            std::function<void()> nothing;
-            co_await async_commit(ctx.store, std::move(b), ctx.intake_cfg.commit_timeout, std::move(nothing));
+            std::function<void()> ended;
+            if (j->batch_id) ended = [cb = ctx.batch_child_finished, batch = *j->batch_id] { cb(batch); };
+            co_await async_commit(ctx.store, std::move(b), ctx.intake_cfg.commit_timeout, std::move(ended));
             co_return json_reply(200, job_view(*next));
         }
         if (j->status == job_status::processing)
@@ -361,6 +467,7 @@ asio::awaitable<reply> api::on_request(request r) {
     case route_id::get_job: co_return co_await h.get(rt.match->target_id);
     case route_id::get_result: co_return co_await h.result(rt.match->target_id);
     case route_id::delete_job: co_return co_await h.remove(rt.match->target_id);
+    case route_id::get_batch: co_return co_await h.batch(rt.match->target_id);
     default: co_return co_await webhook_route(h, *rt.match);
     }
     co_return error_reply(failure(errc::internal, "unrouted"));

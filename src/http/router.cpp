@@ -22,6 +22,7 @@ constexpr endpoint k_endpoints[] = {
     {"GET", "/v1/jobs/{id}/result", route_id::get_result, true},
     {"GET", "/v1/jobs/{id}/deliveries", route_id::job_deliveries, true},
     {"POST", "/v1/jobs/{id}/redeliver", route_id::redeliver, true},
+    {"GET", "/v1/batches/{id}", route_id::get_batch, true},
     {"GET", "/v1/webhooks", route_id::list_webhooks, true},
     {"POST", "/v1/webhooks", route_id::create_webhook, true},
     {"GET", "/v1/webhooks/{id}", route_id::get_webhook, true},

@@ -28,11 +28,12 @@ namespace {
 // Column families, in the order of the handles vector.
 enum cf : std::size_t {
     meta, jobs, documents, results, queue_idx, leases, tenant_jobs, expiry, idempotency, keys_cf, tombstones,
-    deliveries, delivery_due, job_deliveries, endpoint_deliveries, delivery_attempts, endpoints_cf, cf_count
+    deliveries, delivery_due, job_deliveries, endpoint_deliveries, delivery_attempts, endpoints_cf, batches,
+    open_batches_cf, cf_count
 };
 constexpr const char* k_cf_names[cf_count] = {
     "default", "jobs", "documents", "results", "queue", "leases", "tenant_jobs", "expiry", "idempotency", "keys",
-    "tombstones", "deliveries", "delivery_due", "job_deliveries", "endpoint_deliveries", "delivery_attempts", "endpoints"};
+    "tombstones", "deliveries", "delivery_due", "job_deliveries", "endpoint_deliveries", "delivery_attempts", "endpoints", "batches", "open_batches"};
 
 // Expiry index entries say what expires: a job, an idempotency record, or a tombstone.
 constexpr char k_expire_job = 'j', k_expire_idem = 'i', k_expire_tomb = 'g';
@@ -199,6 +200,12 @@ void batch::put_attempt(std::string_view delivery_id, const delivery_attempt& a)
 
 void batch::put_endpoint(const endpoint& e) {
     check(impl_->wb.Put(impl_->h(endpoints_cf), e.id, encode(e)), "batch");
+}
+
+void batch::put_batch(const batch_record& b) {
+    check(impl_->wb.Put(impl_->h(batches), b.id, encode(b)), "batch");
+    if (b.completed_at) check(impl_->wb.Delete(impl_->h(open_batches_cf), b.id), "batch");
+    else check(impl_->wb.Put(impl_->h(open_batches_cf), b.id, ""), "batch");
 }
 
 void batch::delete_endpoint(std::string_view id) { check(impl_->wb.Delete(impl_->h(endpoints_cf), slice(id)), "batch"); }
@@ -538,6 +545,21 @@ std::vector<endpoint> store::endpoints() const {
     std::vector<endpoint> out;
     impl_->scan(endpoints_cf, "", [&](std::string_view, std::string_view v) {
         if (auto e = decode_endpoint(v)) out.push_back(std::move(*e));
+        return true;
+    });
+    return out;
+}
+
+std::optional<batch_record> store::get_batch(std::string_view id) const {
+    auto v = impl_->get(batches, id);
+    if (!v) return std::nullopt;
+    return decode_batch(*v);
+}
+
+std::vector<std::string> store::open_batches() const {
+    std::vector<std::string> out;
+    impl_->scan(open_batches_cf, "", [&](std::string_view id, std::string_view) {
+        out.emplace_back(id);
         return true;
     });
     return out;

@@ -93,7 +93,45 @@ TEST_CASE("a document that exhausts the worker's memory limit fails with RESOURC
     const auto id = json_str(parse_json(c.request("POST", "/v1/jobs", headers, body).body), "id");
     auto job = wait_for_status(c, srv.auth(), id, {"succeeded", "failed"}, 60s);
     CHECK(json_str(job, "status") == "failed");
+    INFO(json_str(job.at("error"), "message"));
     CHECK(json_str(job.at("error"), "code") == "RESOURCE_LIMIT");
     const auto after = json_str(parse_json(submit(c, srv.auth(), make_pdf({"still fine"})).body), "id");
     CHECK(json_str(wait_for_status(c, srv.auth(), after, {"succeeded", "failed"}), "status") == "succeeded");
+}
+
+TEST_CASE("a document over the CPU limit fails with RESOURCE_LIMIT", "[e2e][isolation]") {
+    docket_server srv({"--workers", "1", "--extract-cpu-limit", "1s", "--max-attempts", "1", "--max-pages", "20000"});
+    srv.start();
+    auto c = srv.client();
+    const auto id = json_str(parse_json(submit(c, srv.auth(), long_pdf(12000)).body), "id");
+    auto job = wait_for_status(c, srv.auth(), id, {"succeeded", "failed"}, 120s);
+    INFO(boost::json::serialize(job));
+    CHECK(json_str(job, "status") == "failed");
+    CHECK(json_str(job.at("error"), "code") == "RESOURCE_LIMIT");
+}
+
+TEST_CASE("hostile PDFs (reference loops, deep nesting, truncation) end as job errors within seconds", "[e2e][isolation]") {
+    docket_server srv;
+    srv.start();
+    auto c = srv.client();
+    const std::string loop = "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+                             "2 0 obj << /Type /Pages /Kids [2 0 R] /Count 1 >> endobj\n"
+                             "trailer << /Root 1 0 R >>\n%%EOF\n";
+    std::string deep = "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R /Deep ";
+    deep += std::string(200000, '[') + std::string(200000, ']');
+    deep += " >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+    const auto good = make_pdf({"a healthy page"});
+    std::vector<std::string> ids;
+    for (const auto& doc : {loop, deep, good.substr(0, good.size() / 2)}) {
+        auto r = submit(c, srv.auth(), doc);
+        REQUIRE(r.status == 202);
+        ids.push_back(json_str(parse_json(r.body), "id"));
+    }
+    const auto healthy = json_str(parse_json(submit(c, srv.auth(), good).body), "id");
+    for (const auto& id : ids) {
+        auto job = wait_for_status(c, srv.auth(), id, {"succeeded", "failed"}, 30s);
+        if (json_str(job, "status") == "failed") CHECK_FALSE(json_str(job.at("error"), "code").empty());
+    }
+    CHECK(json_str(wait_for_status(c, srv.auth(), healthy, {"succeeded", "failed"}), "status") == "succeeded");
+    CHECK(c.request("GET", "/healthz").status == 200);
 }

@@ -4,6 +4,10 @@
 #include "process.hpp"
 
 #include <leptonica/allheaders.h>
+#include <zip.h>
+
+#include <cstdlib>
+#include <cstring>
 
 #include <fstream>
 #include <set>
@@ -143,6 +147,30 @@ std::string make_tiff(const std::vector<std::string>& pages) {
         pixDestroy(&gray);
         pixDestroy(&pix);
     }
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+std::string make_zip(const std::vector<zip_item>& items) {
+    temp_dir dir;
+    const auto path = (dir.path() / "archive.zip").string();
+    int err = 0;
+    zip_t* z = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
+    for (const auto& item : items) {
+        if (!item.name.empty() && item.name.back() == '/') {
+            zip_dir_add(z, item.name.c_str(), ZIP_FL_ENC_UTF_8);
+            continue;
+        }
+        // libzip reads the buffer at close time: give it a copy that lives until then.
+        auto* copy = static_cast<char*>(std::malloc(item.bytes.size() + 1));
+        std::memcpy(copy, item.bytes.data(), item.bytes.size());
+        zip_source_t* src = zip_source_buffer(z, copy, item.bytes.size(), 1);
+        const auto index = zip_file_add(z, item.name.c_str(), src, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
+        zip_set_file_compression(z, static_cast<zip_uint64_t>(index), ZIP_CM_DEFLATE, 9);
+        if (item.symlink)
+            zip_file_set_external_attributes(z, static_cast<zip_uint64_t>(index), 0, ZIP_OPSYS_UNIX, (0120777u) << 16);
+    }
+    zip_close(z);
     std::ifstream in(path, std::ios::binary);
     return std::string((std::istreambuf_iterator<char>(in)), {});
 }

@@ -20,6 +20,15 @@ std::string make_mixed_pdf(const std::vector<std::string>& pages, const std::vec
 //! A multi-page TIFF, one page per text.
 std::string make_tiff(const std::vector<std::string>& pages);
 
+struct zip_item {
+    std::string name;
+    std::string bytes;
+    bool symlink = false;
+};
+
+//! A ZIP (deflated) of the items; directories are items whose name ends with '/'.
+std::string make_zip(const std::vector<zip_item>& items);
+
 //! The fraction of `expected`'s words found, in order-insensitive multiset terms, in `actual`.
 double word_accuracy(const std::string& expected, const std::string& actual);
 

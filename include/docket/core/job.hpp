@@ -45,6 +45,7 @@ struct job {
     std::optional<std::string> language;
     std::optional<std::string> webhook_url;
     std::optional<std::string> webhook_secret;
+    std::optional<std::string> batch_id;  //!< set on the children of a ZIP batch
     std::string metadata = "{}"; //!< the client's JSON object, serialized
     document_info document;
     std::uint64_t seq = 0;       //!< FIFO order within a priority

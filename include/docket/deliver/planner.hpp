@@ -2,6 +2,7 @@
 // What a finished job must send: the event body and one delivery per destination (the job's
 // own webhook_url and each enabled endpoint of the tenant subscribed to the event). Pure.
 
+#include <docket/core/batch.hpp>
 #include <docket/core/error.hpp>
 #include <docket/core/job.hpp>
 #include <docket/core/webhook.hpp>
@@ -30,6 +31,11 @@ std::vector<delivery> plan_deliveries(const job& j, std::string_view result_json
 //! One delivery of an existing event body to one destination, due now.
 delivery make_delivery(const job& j, std::string_view event, std::string payload, std::string endpoint_id,
                        std::string url, timestamp now);
+
+//! The batch.completed deliveries of a completed batch (counts already set), to the batch's own
+//! webhook_url and the tenant's subscribed endpoints.
+std::vector<delivery> plan_batch_completed(const batch_record& b, const std::vector<endpoint>& endpoints, timestamp now,
+                                           const config& cfg);
 
 //! Checks a webhook URL for registration or submission: absolute http(s), http only if allowed,
 //! and a literal IP address must pass the SSRF guard. Host names are checked when they resolve.

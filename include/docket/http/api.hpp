@@ -32,6 +32,7 @@ struct api_context {
     deliver::endpoint_registry& endpoints;
     const deliver::config& deliver_cfg;
     std::function<void(const std::vector<delivery>&)> deliveries_committed; //!< hands new pending deliveries to the dispatcher
+    std::function<void(const std::string&)> batch_child_finished;            //!< a batch child was canceled
 };
 
 class api final : public handler {

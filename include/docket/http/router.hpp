@@ -9,7 +9,7 @@ namespace docket::http {
 
 enum class route_id {
     healthz, readyz, list_jobs, create_job, get_job, delete_job, get_result, job_deliveries, redeliver,
-    list_webhooks, create_webhook, get_webhook, update_webhook, delete_webhook, rotate_secret, replay
+    get_batch, list_webhooks, create_webhook, get_webhook, update_webhook, delete_webhook, rotate_secret, replay
 };
 
 struct route_match {

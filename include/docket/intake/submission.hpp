@@ -5,6 +5,7 @@
 #include <docket/core/error.hpp>
 #include <docket/core/job.hpp>
 #include <docket/core/units.hpp>
+#include <docket/intake/zip.hpp>
 
 #include <optional>
 #include <string>
@@ -17,6 +18,7 @@ struct config {
     std::uint64_t max_metadata = 16 << 10;   //!< largest serialized metadata object
     duration idempotency_ttl = std::chrono::hours(24);          //!< how long an Idempotency-Key is remembered
     duration commit_timeout = std::chrono::seconds(30);         //!< longest wait for a durable write before 503
+    zip_limits zip;                                            //!< ZIP batches (max_entry follows max_upload)
 };
 
 struct submission {

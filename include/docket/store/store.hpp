@@ -3,6 +3,7 @@
 // idempotency records, API keys and expiry. Writes are atomic batches; durable ones go through a
 // group committer that shares one WAL fsync among every batch pending at that moment.
 
+#include <docket/core/batch.hpp>
 #include <docket/core/job.hpp>
 #include <docket/core/webhook.hpp>
 #include <docket/core/units.hpp>
@@ -64,6 +65,8 @@ public:
     void put_delivery(const delivery* before, const delivery& after);
     void put_attempt(std::string_view delivery_id, const delivery_attempt& a);
     void put_endpoint(const endpoint& e);
+    //! Writes a batch; an uncompleted batch stays in the index of open batches.
+    void put_batch(const batch_record& b);
     void delete_endpoint(std::string_view id);
 
 private:
@@ -131,6 +134,9 @@ public:
     //! Adds the removal of a job's deliveries and their attempt logs to `b`.
     void delete_deliveries_of(batch& b, std::string_view job_id) const;
     std::vector<endpoint> endpoints() const;
+    std::optional<batch_record> get_batch(std::string_view id) const;
+    //! Batches whose batch.completed event has not been emitted yet.
+    std::vector<std::string> open_batches() const;
 
     //! Makes every applied write durable.
     void flush();

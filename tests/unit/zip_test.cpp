@@ -1,0 +1,65 @@
+#include "../support/fixtures.hpp"
+#include "../support/outcome_printer.hpp"
+
+#include <docket/intake/zip.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <map>
+
+using namespace docket;
+using namespace docket::intake;
+
+TEST_CASE("a ZIP yields its supported documents and lists what it skipped", "[intake][zip]") {
+    const auto pdf = test::make_pdf({"inside"});
+    auto zip = test::make_zip({{"invoices/", ""},
+                               {"invoices/a.pdf", pdf},
+                               {"invoices/2024/b.txt", "plain text document"},
+                               {"../../etc/passwd.pdf", pdf},
+                               {"/absolute/c.pdf", pdf},
+                               {".DS_Store", "junk"},
+                               {"__MACOSX/._a.pdf", "junk"},
+                               {"tool.exe", std::string("MZ\x90\0\x03\0\0\0", 8)},
+                               {"link.pdf", "invoices/a.pdf", true}});
+    auto r = unpack_zip(zip, {});
+    REQUIRE(r);
+    std::vector<std::string> names;
+    for (const auto& d : r->documents) names.push_back(d.name);
+    CHECK(names == std::vector<std::string>{"invoices/a.pdf", "invoices/2024/b.txt", "../../etc/passwd.pdf", "/absolute/c.pdf"});
+    CHECK(r->documents[0].bytes == pdf);
+    CHECK(r->documents[1].media_type == "text/plain");
+    std::map<std::string, std::string> skipped;
+    for (const auto& s : r->skipped) skipped[s.name] = s.reason;
+    CHECK(skipped["invoices/"] == "directory");
+    CHECK(skipped[".DS_Store"] == "hidden or system file");
+    CHECK(skipped["__MACOSX/._a.pdf"] == "hidden or system file");
+    CHECK(skipped["tool.exe"] == "unsupported type");
+    CHECK(skipped["link.pdf"] == "symbolic link");
+}
+
+TEST_CASE("ZIP bombs, too many entries and too much data are refused on the real bytes", "[intake][zip]") {
+    auto bomb = test::make_zip({{"zeros.txt", std::string(64 << 20, 'a')}});
+    CHECK(bomb.size() < (1 << 20));
+    auto b = unpack_zip(bomb, {});
+    REQUIRE_FALSE(b);
+    CHECK(b.error().code == errc::limit_exceeded);
+    CHECK_THAT(b.error().message, Catch::Contains("bomb"));
+
+    std::vector<test::zip_item> many;
+    for (int i = 0; i < 10000; ++i) many.push_back({"f" + std::to_string(i) + ".txt", "x"});
+    auto m = unpack_zip(test::make_zip(many), {});
+    REQUIRE_FALSE(m);
+    CHECK(m.error().code == errc::limit_exceeded);
+    CHECK_THAT(m.error().message, Catch::Contains("10000 entries"));
+
+    zip_limits small;
+    small.max_total = 1 << 20;
+    std::string text;
+    while (text.size() < (700 << 10)) text += "words that do not compress all that well 0123456789 ";
+    auto t = unpack_zip(test::make_zip({{"a.txt", text}, {"b.txt", text}}), small);
+    REQUIRE_FALSE(t);
+    CHECK(t.error().code == errc::limit_exceeded);
+
+    CHECK(unpack_zip("PK\x03\x04 broken", {}).error().code == errc::invalid_document);
+    CHECK(unpack_zip(test::make_zip({{"only.exe", std::string("MZ\0\0", 4)}}), {}).error().code == errc::invalid_document);
+}
