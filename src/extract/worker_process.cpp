@@ -104,7 +104,7 @@ bool worker_process::spawn() {
     const std::string exe = executable_;
     char arg0[] = "docket", arg1[] = "worker";
     char* argv[] = {arg0, arg1, nullptr};
-    const rlimit mem{limits_.memory, limits_.memory};
+    [[maybe_unused]] const rlimit mem{limits_.memory, limits_.memory};
     const pid_t pid = ::fork();
     if (pid < 0) {
         ::close(sv[0]);
@@ -113,7 +113,11 @@ bool worker_process::spawn() {
     }
     if (pid == 0) {
         ::dup2(sv[1], 3); // dup2 clears close-on-exec on fd 3
+#if !defined(__SANITIZE_ADDRESS__)
+        // (AddressSanitizer reserves terabytes of address space for its shadow memory, so a
+        // sanitizer build cannot run under an address-space limit.)
         ::setrlimit(RLIMIT_AS, &mem);
+#endif
         ::execv(exe.c_str(), argv);
         ::_exit(127);
     }
