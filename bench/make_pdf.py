@@ -2,6 +2,20 @@
 """Writes a one-page PDF with a text layer, padded to about the requested size (for load tests)."""
 import sys
 
+def assemble(objs) -> bytes:
+    """A PDF file of the given object bodies (object 1 is the catalog), with a correct xref."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
 def make_pdf(text: str, size: int) -> bytes:
     content = f"BT /F1 14 Tf 72 770 Td ({text}) Tj ET".encode()
     # A comment line pads the content stream without changing what the page shows.
@@ -11,22 +25,11 @@ def make_pdf(text: str, size: int) -> bytes:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    def assemble(pad: int) -> bytes:
+    def padded(pad: int) -> bytes:
         stream = content + b"\n%" + b"x" * pad + b"\n"
-        objs = objects + [b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"endstream"]
-        out = bytearray(b"%PDF-1.4\n")
-        offsets = []
-        for i, body in enumerate(objs, start=1):
-            offsets.append(len(out))
-            out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-        xref = len(out)
-        out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-        for off in offsets:
-            out += b"%010d 00000 n \n" % off
-        out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-        return bytes(out)
-    base = len(assemble(0))
-    return assemble(max(0, size - base))
+        return assemble(objects + [b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"endstream"])
+    base = len(padded(0))
+    return padded(max(0, size - base))
 
 def make_text_pdf(lines_per_page, pages: int) -> bytes:
     """A PDF of `pages` pages, each with the given lines of Helvetica text (a real text layer)."""
@@ -42,17 +45,7 @@ def make_text_pdf(lines_per_page, pages: int) -> bytes:
         objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % len(objs))
         kids.append(len(objs))
     objs[1] = b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) + b"] /Count %d >>" % pages
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
+    return assemble(objs)
 
 if __name__ == "__main__":
     size = int(sys.argv[2]) if len(sys.argv) > 2 else 1024

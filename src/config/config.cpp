@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <limits>
 #include <sstream>
 
 namespace docket::config {
@@ -65,6 +66,37 @@ option custom(std::string_view name, std::string_view help, std::function<std::s
     return option{name, help, std::move(get), std::move(set)};
 }
 
+// An option on a field that member pointers cannot reach (nested one level deeper), read as a
+// number, a duration or a byte size, and refused below `min`.
+enum class kind { number, time, bytes };
+
+template <class Access>
+option nested(std::string_view name, std::string_view help, Access field, kind k, std::uint64_t min = 0) {
+    return custom(
+        name, help,
+        [field, k](const settings& s) -> std::string {
+            const auto& v = field(const_cast<settings&>(s));
+            if constexpr (std::is_same_v<std::decay_t<decltype(v)>, duration>) return format_duration(v);
+            else return k == kind::bytes ? format_size(v) : std::to_string(v);
+        },
+        [field, k, min](settings& s, std::string_view t) {
+            auto& v = field(s);
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, duration>) {
+                auto d = parse_duration(t);
+                if (!d || static_cast<std::uint64_t>(d->count()) < min) return false;
+                v = *d;
+            } else {
+                std::optional<std::uint64_t> n;
+                if (k == kind::bytes) n = parse_size(t);
+                else if (std::uint64_t x = 0; std::from_chars(t.data(), t.data() + t.size(), x).ptr == t.data() + t.size() && !t.empty()) n = x;
+                if (!n || *n < min || *n > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) return false;
+                v = static_cast<T>(*n);
+            }
+            return true;
+        });
+}
+
 std::string join_durations(const std::vector<duration>& ds) {
     std::string out;
     for (const auto& d : ds) out += (out.empty() ? "" : ",") + format_duration(d);
@@ -99,82 +131,27 @@ const std::vector<option>& options() {
         make("listen", "address:port the HTTP API binds (port 0: any free port)", &settings::http, &http::config::listen),
         make("io-threads", "threads serving HTTP", &settings::app, &app_config::io_threads),
         make("workers", "extraction threads (0: one per core)", &settings::extract, &extract::config::workers),
-        custom("extract-timeout", "wall-clock limit for extracting one document (the worker is killed)",
-               [](const settings& s) { return format_duration(s.extract.limits.timeout); },
-               [](settings& s, std::string_view t) {
-                   auto d = parse_duration(t);
-                   if (d && d->count() > 0) s.extract.limits.timeout = *d;
-                   return d && d->count() > 0;
-               }),
-        custom("extract-cpu-limit", "CPU-time limit for extracting one document (whole seconds)",
-               [](const settings& s) { return format_duration(s.extract.limits.cpu); },
-               [](settings& s, std::string_view t) {
-                   auto d = parse_duration(t);
-                   if (d && d->count() > 0) s.extract.limits.cpu = *d;
-                   return d && d->count() > 0;
-               }),
-        custom("worker-memory-limit", "address-space limit of each extraction worker process",
-               [](const settings& s) { return format_size(s.extract.limits.memory); },
-               [](settings& s, std::string_view t) {
-                   auto n = parse_size(t);
-                   if (n && *n >= (64ull << 20)) s.extract.limits.memory = *n;
-                   return n && *n >= (64ull << 20);
-               }),
-        custom("max-pages", "pages (PDF, TIFF) beyond which a document fails with LIMIT_EXCEEDED",
-               [](const settings& s) { return std::to_string(s.extract.document.max_pages); },
-               [](settings& s, std::string_view t) {
-                   std::int64_t n = 0;
-                   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
-                   if (ec != std::errc{} || p != t.data() + t.size() || n < 1) return false;
-                   s.extract.document.max_pages = n;
-                   return true;
-               }),
-        custom("max-image-pixels", "image or rendered-page size, read from the header before decoding",
-               [](const settings& s) { return std::to_string(s.extract.document.max_pixels); },
-               [](settings& s, std::string_view t) {
-                   std::uint64_t n = 0;
-                   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
-                   if (ec != std::errc{} || p != t.data() + t.size() || n < 1) return false;
-                   s.extract.document.max_pixels = n;
-                   return true;
-               }),
-        custom("ocr-dpi", "resolution at which PDF pages without a text layer are rendered for OCR",
-               [](const settings& s) { return std::to_string(s.extract.document.dpi); },
-               [](settings& s, std::string_view t) {
-                   int n = 0;
-                   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
-                   if (ec != std::errc{} || p != t.data() + t.size() || n < 50 || n > 1200) return false;
-                   s.extract.document.dpi = n;
-                   return true;
-               }),
+        nested("extract-timeout", "wall-clock limit for extracting one document (the worker is killed)",
+               [](settings& s) -> auto& { return s.extract.limits.timeout; }, kind::time, 1),
+        nested("extract-cpu-limit", "CPU-time limit for extracting one document (whole seconds)",
+               [](settings& s) -> auto& { return s.extract.limits.cpu; }, kind::time, 1),
+        nested("worker-memory-limit", "address-space limit of each extraction worker process",
+               [](settings& s) -> auto& { return s.extract.limits.memory; }, kind::bytes, 64ull << 20),
+        nested("max-pages", "pages (PDF, TIFF) beyond which a document fails with LIMIT_EXCEEDED",
+               [](settings& s) -> auto& { return s.extract.document.max_pages; }, kind::number, 1),
+        nested("max-image-pixels", "image or rendered-page size, read from the header before decoding",
+               [](settings& s) -> auto& { return s.extract.document.max_pixels; }, kind::number, 1),
+        nested("ocr-dpi", "resolution at which PDF pages without a text layer are rendered for OCR",
+               [](settings& s) -> auto& { return s.extract.document.dpi; }, kind::number, 50),
         make_size("max-upload", "largest document accepted; larger uploads get 413", &settings::intake, &intake::config::max_upload),
         make_size("max-metadata", "largest metadata object accepted", &settings::intake, &intake::config::max_metadata),
         make("commit-timeout", "longest wait for the store to make a submission durable (then 503)", &settings::intake, &intake::config::commit_timeout),
-        custom("max-zip-entries", "entries beyond which a ZIP is refused (LIMIT_EXCEEDED)",
-               [](const settings& s) { return std::to_string(s.intake.zip.max_entries); },
-               [](settings& s, std::string_view t) {
-                   std::size_t n = 0;
-                   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
-                   if (ec != std::errc{} || p != t.data() + t.size() || n < 1) return false;
-                   s.intake.zip.max_entries = n;
-                   return true;
-               }),
-        custom("max-zip-total", "decompressed bytes of a ZIP, counted on the real bytes",
-               [](const settings& s) { return format_size(s.intake.zip.max_total); },
-               [](settings& s, std::string_view t) {
-                   auto n = parse_size(t);
-                   if (n) s.intake.zip.max_total = *n;
-                   return n.has_value();
-               }),
-        custom("max-zip-ratio", "compression ratio beyond which a ZIP entry is refused as a bomb",
-               [](const settings& s) { return std::to_string(s.intake.zip.max_ratio); },
-               [](settings& s, std::string_view t) {
-                   std::uint64_t n = 0;
-                   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
-                   if (ec != std::errc{} || p != t.data() + t.size() || n < 2) return false;
-                   s.intake.zip.max_ratio = n;
-                   return true;
-               }),
+        nested("max-zip-entries", "entries beyond which a ZIP is refused (LIMIT_EXCEEDED)",
+               [](settings& s) -> auto& { return s.intake.zip.max_entries; }, kind::number, 1),
+        nested("max-zip-total", "decompressed bytes of a ZIP, counted on the real bytes",
+               [](settings& s) -> auto& { return s.intake.zip.max_total; }, kind::bytes, 1),
+        nested("max-zip-ratio", "compression ratio beyond which a ZIP entry is refused as a bomb",
+               [](settings& s) -> auto& { return s.intake.zip.max_ratio; }, kind::number, 2),
         make("idempotency-ttl", "how long an Idempotency-Key is remembered", &settings::intake, &intake::config::idempotency_ttl),
         make("max-queue-depth", "queued jobs beyond which POST /v1/jobs answers 503", &settings::queue, &queue::config::max_depth),
         make("max-attempts", "attempts before a job that keeps failing ends failed", &settings::queue, &queue::config::max_attempts),
@@ -197,13 +174,8 @@ const std::vector<option>& options() {
                    if (d) s.deliver.schedule.delays = std::move(*d);
                    return d.has_value();
                }),
-        custom("webhook-max-retry-after", "cap on a receiver's Retry-After",
-               [](const settings& s) { return format_duration(s.deliver.schedule.max_retry_after); },
-               [](settings& s, std::string_view t) {
-                   auto d = parse_duration(t);
-                   if (d) s.deliver.schedule.max_retry_after = *d;
-                   return d.has_value();
-               }),
+        nested("webhook-max-retry-after", "cap on a receiver's Retry-After",
+               [](settings& s) -> auto& { return s.deliver.schedule.max_retry_after; }, kind::time),
         make_size("webhook-max-inline-result", "larger results are sent as result_url instead of inline", &settings::deliver, &deliver::config::max_inline_result),
         make_size("webhook-max-response-body", "bytes of a receiver's reply that are read", &settings::deliver, &deliver::config::max_response_body),
         make("webhook-per-origin-concurrency", "webhook attempts in flight to one receiver (scheme://host:port)", &settings::deliver, &deliver::config::per_origin_concurrency),

@@ -62,6 +62,8 @@ std::string encode_job(const job& j) {
     put_optional(o, "expires_at", j.expires_at);
     put_optional(o, "error", j.error);
     put_optional(o, "batch_id", j.batch_id);
+    put_optional(o, "pages_done", j.pages_done);
+    put_optional(o, "pages_total", j.pages_total);
     return boost::json::serialize(o);
 }
 
@@ -95,6 +97,8 @@ std::optional<job> decode_job(std::string_view bytes) {
         get_optional(o, "expires_at", j.expires_at);
         get_optional(o, "error", j.error);
         get_optional(o, "batch_id", j.batch_id);
+        get_optional(o, "pages_done", j.pages_done);
+        get_optional(o, "pages_total", j.pages_total);
         return j;
     } catch (const std::exception&) {
         return std::nullopt;

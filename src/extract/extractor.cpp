@@ -140,8 +140,10 @@ outcome<std::vector<page_text>> pdf_pages(std::string_view bytes, const options&
             auto ocr = render_and_ocr(*p, opt);
             if (!ocr) return ocr.error();
             pages.push_back(std::move(*ocr));
+            if (opt.on_page) opt.on_page(i + 1, n);
             continue;
         }
+        if (opt.on_page) opt.on_page(i + 1, n);
         t.source = "text_layer";
         t.unit = "pt";
         const auto rect = p->page_rect();
@@ -198,6 +200,7 @@ outcome<std::vector<page_text>> image_pages(std::string_view bytes, std::string_
         auto page = ocr_image(img.get(), opt.language, dpi);
         if (!page) return page.error();
         pages.push_back(std::move(*page));
+        if (opt.on_page) opt.on_page(static_cast<std::int64_t>(pages.size()), static_cast<std::int64_t>(images.size()));
     }
     return pages;
 }

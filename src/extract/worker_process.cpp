@@ -4,6 +4,7 @@
 // Protocol on a socketpair, each message a 4-byte little-endian length and that many bytes:
 //   request:  header JSON {media_type, document_type, cpu_seconds, language, max_pages, max_pixels,
 //             dpi}, then the document bytes
+//   progress: {"progress":done,"total":pages}, any number of times before the reply
 //   reply:    header JSON {"ok":true,"pages":N} then the result JSON, or {"ok":false,"code","message"}
 
 #include <docket/extract/worker_process.hpp>
@@ -138,7 +139,8 @@ void worker_process::reap(bool kill_first) {
     pid_ = -1;
 }
 
-outcome<extraction> worker_process::run(const document_request& r) {
+outcome<extraction> worker_process::run(const document_request& r,
+                                        const std::function<void(std::int64_t, std::int64_t)>& progress) {
     if (pid_ < 0 && !spawn()) return failure(errc::internal, "cannot start a worker process");
     const auto deadline = steady::now() + limits_.timeout;
     const auto cpu_seconds = std::max<long long>(1, std::chrono::duration_cast<std::chrono::seconds>(limits_.cpu).count());
@@ -153,7 +155,17 @@ outcome<extraction> worker_process::run(const document_request& r) {
     io_result io = write_frame(fd_, header, deadline);
     if (io == io_result::ok) io = write_frame(fd_, r.bytes, deadline);
     std::string reply, result;
-    if (io == io_result::ok) io = read_frame(fd_, reply, deadline);
+    json::value v;
+    // Progress frames {"progress","total"} may come before the reply.
+    while (io == io_result::ok) {
+        io = read_frame(fd_, reply, deadline);
+        if (io != io_result::ok) break;
+        boost::system::error_code pec;
+        v = json::parse(reply, pec);
+        const auto* po = pec ? nullptr : v.if_object();
+        if (!po || !po->contains("progress")) break;
+        if (progress) progress(po->at("progress").to_number<std::int64_t>(), po->at("total").to_number<std::int64_t>());
+    }
 
     auto died = [&]() -> error {
         reap(io == io_result::timeout);
@@ -169,9 +181,7 @@ outcome<extraction> worker_process::run(const document_request& r) {
     };
     if (io != io_result::ok) return died();
 
-    boost::system::error_code ec;
-    auto v = json::parse(reply, ec);
-    if (ec || !v.is_object()) {
+    if (!v.is_object()) {
         io = io_result::closed;
         return died();
     }
@@ -216,6 +226,13 @@ int worker_main(int fd) {
             opt.max_pages = h.at("max_pages").to_number<std::int64_t>();
             opt.max_pixels = h.at("max_pixels").to_number<std::uint64_t>();
             opt.dpi = h.at("dpi").to_number<int>();
+            // Progress at most every 200 ms: enough for a client polling, cheap for small pages.
+            auto last = steady::now();
+            opt.on_page = [&](std::int64_t done, std::int64_t total) {
+                if (done == total || steady::now() - last < std::chrono::milliseconds(200)) return;
+                last = steady::now();
+                write_frame(fd, json::serialize(json::object{{"progress", done}, {"total", total}}), k_forever);
+            };
             auto r = extract_document(document, std::string(h.at("media_type").as_string()),
                                       std::string(h.at("document_type").as_string()), opt);
             if (r) {

@@ -46,6 +46,18 @@ void workers::run(worker_process& proc) {
     }
 }
 
+void workers::record_progress(const job& claimed, std::int64_t done, std::int64_t total) {
+    std::lock_guard lock(locks_.of(claimed.id));
+    auto current = store_.get_job(claimed.id);
+    if (!current || current->status != job_status::processing || current->attempts != claimed.attempts) return;
+    job next = *current;
+    next.pages_done = done;
+    next.pages_total = total;
+    auto b = store_.new_batch();
+    b.put_job(&*current, next);
+    store_.write(std::move(b)); // progress need not survive a crash
+}
+
 void workers::process(const queue::entry& e, worker_process& proc) {
     const auto retention = store_.settings().retention;
     job claimed;
@@ -67,7 +79,8 @@ void workers::process(const queue::entry& e, worker_process& proc) {
         // The untrusted document is parsed in the worker process, never in this one.
         options opt = doc_options_;
         opt.language = claimed.language.value_or("eng");
-        result = proc.run({*doc, claimed.document.media_type, claimed.document_type, opt});
+        result = proc.run({*doc, claimed.document.media_type, claimed.document_type, opt},
+                          [&](std::int64_t done, std::int64_t total) { record_progress(claimed, done, total); });
     } else {
         result = failure(errc::invalid_document, "document missing from the store");
     }

@@ -85,6 +85,7 @@ json::object job_view(const job& j) {
     if (j.language) o["language"] = *j.language;
     if (j.webhook_url) o["webhook_url"] = *j.webhook_url;
     if (j.batch_id) o["batch_id"] = *j.batch_id;
+    if (j.pages_done) o["progress"] = json::object{{"pages_done", *j.pages_done}, {"pages_total", j.pages_total.value_or(0)}};
     if (j.status == job_status::succeeded) o["result_url"] = "/v1/jobs/" + j.id + "/result";
     return o;
 }

@@ -32,6 +32,8 @@ outcome<job> claim(const job& j, timestamp now, const config& cfg) {
     n.updated_at = now;
     if (!n.started_at) n.started_at = now;
     n.lease_until = now + cfg.lease.count();
+    n.pages_done.reset(); // progress is per attempt
+    n.pages_total.reset();
     return n;
 }
 
@@ -39,6 +41,7 @@ outcome<job> succeed(const job& j, std::int64_t attempt, std::int64_t pages, tim
     if (auto ok = check_claim(j, attempt); !ok) return ok.error();
     job n = finish(j, job_status::succeeded, now, retention);
     n.document.pages = pages;
+    n.pages_done = n.pages_total = pages;
     n.error.reset();
     return n;
 }

@@ -139,3 +139,27 @@ TEST_CASE("hostile PDFs (reference loops, deep nesting, truncation) end as job e
     CHECK(json_str(wait_for_status(c, srv.auth(), healthy, {"succeeded", "failed"}), "status") == "succeeded");
     CHECK(c.request("GET", "/healthz").status == 200);
 }
+
+TEST_CASE("a long document reports pages_done while it is extracted", "[e2e][isolation]") {
+    docket_server srv({"--workers", "1", "--max-pages", "20000"});
+    srv.start();
+    auto c = srv.client();
+    const auto id = json_str(parse_json(submit(c, srv.auth(), long_pdf(8000)).body), "id");
+    std::int64_t best = 0, total = 0;
+    const auto deadline = std::chrono::steady_clock::now() + 120s;
+    for (;;) {
+        auto job = parse_json(c.request("GET", "/v1/jobs/" + id, srv.auth()).body);
+        if (json_str(job, "status") == "succeeded") break;
+        if (auto* p = job.as_object().if_contains("progress"); p && json_str(job, "status") == "processing") {
+            best = std::max(best, p->at("pages_done").as_int64());
+            total = p->at("pages_total").as_int64();
+        }
+        REQUIRE(std::chrono::steady_clock::now() < deadline);
+        std::this_thread::sleep_for(20ms);
+    }
+    CHECK(total == 8000);
+    CHECK(best > 0);
+    CHECK(best < 8000);
+    auto done = parse_json(c.request("GET", "/v1/jobs/" + id, srv.auth()).body);
+    CHECK(done.at("progress").at("pages_done").as_int64() == 8000);
+}

@@ -5,6 +5,7 @@
 #include <docket/extract/ocr.hpp>
 
 #include <boost/json.hpp>
+#include <leptonica/allheaders.h>
 
 #include <catch2/catch.hpp>
 
@@ -126,4 +127,33 @@ TEST_CASE("limits are checked before decoding: huge dimensions and too many page
     CHECK(extract::language_installed("eng"));
     CHECK_FALSE(extract::language_installed("klingon"));
     CHECK_FALSE(extract::language_installed("eng+klingon"));
+}
+
+TEST_CASE("JPEG, WEBP and BMP images are read like PNG", "[extract][ocr]") {
+    const std::string text = "Delivery note 88 for Fabrikam";
+    const auto png = test::make_png(text, 300);
+    PIX* pix = pixReadMem(reinterpret_cast<const l_uint8*>(png.data()), png.size());
+    REQUIRE(pix);
+    for (auto [format, type] : {std::pair{IFF_JFIF_JPEG, "image/jpeg"}, std::pair{IFF_WEBP, "image/webp"}, std::pair{IFF_BMP, "image/bmp"}}) {
+        INFO(type);
+        l_uint8* data = nullptr;
+        size_t size = 0;
+        REQUIRE(pixWriteMem(&data, &size, pix, format) == 0);
+        const std::string bytes(reinterpret_cast<const char*>(data), size);
+        lept_free(data);
+        auto r = extract::extract_document(bytes, type, "generic");
+        REQUIRE(r);
+        auto v = boost::json::parse(r->result_json);
+        CHECK(test::word_accuracy(text, std::string(v.at("text").as_string())) >= 0.8);
+    }
+    pixDestroy(&pix);
+}
+
+TEST_CASE("extraction reports progress page by page", "[extract]") {
+    std::vector<std::pair<std::int64_t, std::int64_t>> seen;
+    extract::options opt;
+    opt.on_page = [&](std::int64_t done, std::int64_t total) { seen.emplace_back(done, total); };
+    auto r = extract::extract_document(test::make_pdf({"a", "b", "c"}), "application/pdf", "generic", opt);
+    REQUIRE(r);
+    CHECK(seen == std::vector<std::pair<std::int64_t, std::int64_t>>{{1, 3}, {2, 3}, {3, 3}});
 }

@@ -46,6 +46,8 @@ struct job {
     std::optional<std::string> webhook_url;
     std::optional<std::string> webhook_secret;
     std::optional<std::string> batch_id;  //!< set on the children of a ZIP batch
+    std::optional<std::int64_t> pages_done;  //!< progress of the current attempt
+    std::optional<std::int64_t> pages_total;
     std::string metadata = "{}"; //!< the client's JSON object, serialized
     document_info document;
     std::uint64_t seq = 0;       //!< FIFO order within a priority

@@ -4,6 +4,7 @@
 #include <docket/core/error.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,8 @@ struct options {
     std::int64_t max_pages = 500;              //!< pages (PDF, TIFF) beyond which a document is refused
     std::uint64_t max_pixels = 100'000'000;    //!< image or rendered page size, checked before decoding
     int dpi = 300;                             //!< rendering resolution of PDF pages without a text layer
+    //! Called after each page with (pages done, pages in the document); not sent to workers.
+    std::function<void(std::int64_t, std::int64_t)> on_page;
 };
 
 //! Extracts a document of the sniffed media type: PDF text layers, OCR for images and for PDF

@@ -5,6 +5,7 @@
 #include <docket/core/units.hpp>
 #include <docket/extract/extractor.hpp>
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
@@ -35,7 +36,9 @@ public:
 
     //! Extracts in the child. Besides the extractor's own errors: EXTRACTION_TIMEOUT (killed at
     //! the deadline), EXTRACTION_CRASHED (the child died), RESOURCE_LIMIT (CPU or memory limit).
-    outcome<extraction> run(const document_request& r);
+    //! `progress` hears (pages done, pages in the document) while the child works.
+    outcome<extraction> run(const document_request& r,
+                            const std::function<void(std::int64_t, std::int64_t)>& progress = {});
     //! The child's pid, or -1 when none is running.
     pid_t pid() const { return pid_; }
 

@@ -42,6 +42,7 @@ public:
 private:
     void run(worker_process& proc);
     void process(const queue::entry& e, worker_process& proc);
+    void record_progress(const job& claimed, std::int64_t done, std::int64_t total);
     store::store& store_;
     queue::ready_queue& ready_;
     queue::job_locks& locks_;
