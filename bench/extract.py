@@ -67,7 +67,7 @@ def main():
     server = subprocess.Popen([DOCKET, "serve", "--data-dir", data, "--listen", "127.0.0.1:0", "--workers", "2",
                                "--log-level", "warn"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     port = int(server.stdout.readline().rsplit(":", 1)[1])
-    docket_time(port, key, pdfs[:2])  # warm the worker processes
+    docket_time(port, key, pdfs[:2] + images[:2])  # warm the worker processes and their OCR engines
 
     total_pages = DOCS * PAGES
     t_docket = docket_time(port, key, pdfs)

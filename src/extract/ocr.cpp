@@ -28,8 +28,6 @@ tesseract::TessBaseAPI* engine_for(const std::string& language) {
     static std::map<std::string, std::unique_ptr<tesseract::TessBaseAPI, engine_deleter>> engines;
     auto it = engines.find(language);
     if (it != engines.end()) return it->second.get();
-    // One thread per engine: pages are spread over worker processes instead.
-    ::setenv("OMP_THREAD_LIMIT", "1", 0);
     std::unique_ptr<tesseract::TessBaseAPI, engine_deleter> api(new tesseract::TessBaseAPI);
     if (api->Init(tessdata_dir().c_str(), language.c_str(), tesseract::OEM_LSTM_ONLY) != 0) return nullptr;
     api->SetVariable("debug_file", "/dev/null");

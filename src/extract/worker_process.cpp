@@ -24,6 +24,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <string_view>
+#include <vector>
+
+extern char** environ;
+
 namespace docket::extract {
 
 namespace json = boost::json;
@@ -105,6 +110,15 @@ bool worker_process::spawn() {
     const std::string exe = executable_;
     char arg0[] = "docket", arg1[] = "worker";
     char* argv[] = {arg0, arg1, nullptr};
+    // OpenMP reads OMP_THREAD_LIMIT when it is loaded, so the child must start with it: each
+    // worker runs tesseract on one thread and the cores are shared out by running more workers.
+    std::vector<std::string> env_storage;
+    for (char** e = environ; *e; ++e)
+        if (std::string_view(*e).rfind("OMP_THREAD_LIMIT=", 0) != 0) env_storage.emplace_back(*e);
+    env_storage.emplace_back("OMP_THREAD_LIMIT=1");
+    std::vector<char*> envp;
+    for (auto& e : env_storage) envp.push_back(e.data());
+    envp.push_back(nullptr);
     [[maybe_unused]] const rlimit mem{limits_.memory, limits_.memory};
     const pid_t pid = ::fork();
     if (pid < 0) {
@@ -119,7 +133,7 @@ bool worker_process::spawn() {
         // sanitizer build cannot run under an address-space limit.)
         ::setrlimit(RLIMIT_AS, &mem);
 #endif
-        ::execv(exe.c_str(), argv);
+        ::execve(exe.c_str(), argv, envp.data());
         ::_exit(127);
     }
     ::close(sv[1]);
