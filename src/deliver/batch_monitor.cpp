@@ -64,7 +64,7 @@ void batch_monitor::check(const std::string& batch_id) {
     b->failed = failed;
     auto planned = plan_batch_completed(*b, endpoints_.of_tenant(b->tenant), now, cfg_);
     auto w = store_.new_batch();
-    w.put_batch(*b);
+    w.put_batch(*b, now + store_.settings().retention.count()); // kept as long as its children
     for (const auto& d : planned) w.put_delivery(nullptr, d);
     store_.commit_wait(std::move(w));
     if (!planned.empty()) sink_(planned);

@@ -36,7 +36,7 @@ constexpr const char* k_cf_names[cf_count] = {
     "tombstones", "deliveries", "delivery_due", "job_deliveries", "endpoint_deliveries", "delivery_attempts", "endpoints", "batches", "open_batches"};
 
 // Expiry index entries say what expires: a job, an idempotency record, or a tombstone.
-constexpr char k_expire_job = 'j', k_expire_idem = 'i', k_expire_tomb = 'g';
+constexpr char k_expire_job = 'j', k_expire_idem = 'i', k_expire_tomb = 'g', k_expire_batch = 'b';
 
 void append_be64(std::string& s, std::uint64_t v) {
     for (int i = 7; i >= 0; --i) s += static_cast<char>(v >> (8 * i));
@@ -202,8 +202,9 @@ void batch::put_endpoint(const endpoint& e) {
     check(impl_->wb.Put(impl_->h(endpoints_cf), e.id, encode(e)), "batch");
 }
 
-void batch::put_batch(const batch_record& b) {
+void batch::put_batch(const batch_record& b, std::optional<timestamp> expires_at) {
     check(impl_->wb.Put(impl_->h(batches), b.id, encode(b)), "batch");
+    if (expires_at) check(impl_->wb.Put(impl_->h(expiry), expiry_key(*expires_at, k_expire_batch, b.id), ""), "batch");
     if (b.completed_at) check(impl_->wb.Delete(impl_->h(open_batches_cf), b.id), "batch");
     else check(impl_->wb.Put(impl_->h(open_batches_cf), b.id, ""), "batch");
 }
@@ -457,6 +458,9 @@ std::size_t store::sweep(timestamp now, std::size_t max) {
             }
         } else if (kind == k_expire_idem) {
             check(wb.Delete(impl_->h(idempotency), what), "batch");
+        } else if (kind == k_expire_batch) {
+            check(wb.Delete(impl_->h(batches), what), "batch");
+            check(wb.Delete(impl_->h(open_batches_cf), what), "batch");
         } else if (kind == k_expire_tomb) {
             check(wb.Delete(impl_->h(tombstones), what), "batch");
         }

@@ -234,3 +234,25 @@ TEST_CASE("workers extract a PDF, fail a corrupt one without retrying, and keep 
     CHECK(f.attempts == 1);
     CHECK(f.error->code == "INVALID_DOCUMENT");
 }
+
+TEST_CASE("a completed batch leaves the open index and expires with the retention sweep", "[store]") {
+    test::temp_dir dir;
+    auto s = store::store::open(cfg_for(dir));
+    batch_record b;
+    b.id = "bat_1";
+    b.tenant = "t";
+    b.job_ids = {"a", "b"};
+    auto w = s->new_batch();
+    w.put_batch(b);
+    s->commit_wait(std::move(w));
+    CHECK(s->open_batches() == std::vector<std::string>{"bat_1"});
+    b.completed_at = 1000;
+    auto w2 = s->new_batch();
+    w2.put_batch(b, 5000);
+    s->commit_wait(std::move(w2));
+    CHECK(s->open_batches().empty());
+    CHECK(s->get_batch("bat_1")->completed_at == 1000);
+    CHECK(s->sweep(4999, 100) == 0);
+    CHECK(s->sweep(5000, 100) == 1);
+    CHECK_FALSE(s->get_batch("bat_1"));
+}

@@ -65,8 +65,9 @@ public:
     void put_delivery(const delivery* before, const delivery& after);
     void put_attempt(std::string_view delivery_id, const delivery_attempt& a);
     void put_endpoint(const endpoint& e);
-    //! Writes a batch; an uncompleted batch stays in the index of open batches.
-    void put_batch(const batch_record& b);
+    //! Writes a batch; an uncompleted batch stays in the index of open batches, a completed one
+    //! is removed by the sweep at `expires_at`.
+    void put_batch(const batch_record& b, std::optional<timestamp> expires_at = std::nullopt);
     void delete_endpoint(std::string_view id);
 
 private:
