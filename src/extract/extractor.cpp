@@ -57,6 +57,10 @@ std::string build_result(std::string_view document_type, const std::vector<page_
             page["height"] = p.height;
             page["unit"] = p.unit;
             page["words"] = std::move(words);
+            json::array lines;
+            for (const auto& l : p.lines)
+                lines.push_back(json::object{{"text", l.text}, {"bbox", json::array{l.x0, l.y0, l.x1, l.y1}}});
+            page["lines"] = std::move(lines);
         }
         arr.push_back(std::move(page));
         if (i > 0) all += "\f";
@@ -153,6 +157,7 @@ outcome<std::vector<page_text>> pdf_pages(std::string_view bytes, const options&
             const auto b = box.bbox();
             t.words.push_back({utf8(box.text()), b.left(), b.top(), b.right(), b.bottom(), 100.0});
         }
+        t.lines = group_lines(t.words);
         pages.push_back(std::move(t));
     }
     return pages;

@@ -8,6 +8,7 @@
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -56,6 +57,27 @@ bool language_installed(std::string_view spec) {
     return true;
 }
 
+std::vector<line> group_lines(const std::vector<word>& words) {
+    std::vector<line> out;
+    for (const auto& w : words) {
+        if (!out.empty()) {
+            auto& l = out.back();
+            const double overlap = std::min(l.y1, w.y1) - std::max(l.y0, w.y0);
+            if (overlap >= 0.5 * (w.y1 - w.y0) && w.x0 >= l.x0) {
+                l.text += ' ';
+                l.text += w.text;
+                l.x0 = std::min(l.x0, w.x0);
+                l.y0 = std::min(l.y0, w.y0);
+                l.x1 = std::max(l.x1, w.x1);
+                l.y1 = std::max(l.y1, w.y1);
+                continue;
+            }
+        }
+        out.push_back({w.text, w.x0, w.y0, w.x1, w.y1});
+    }
+    return out;
+}
+
 outcome<page_text> ocr_image(Pix* image, const std::string& language, int dpi) {
     auto* api = engine_for(language);
     if (!api) return failure(errc::internal, "cannot initialise OCR for language '" + language + "'");
@@ -84,6 +106,7 @@ outcome<page_text> ocr_image(Pix* image, const std::string& language, int dpi) {
         } while (it->Next(tesseract::RIL_WORD));
     }
     api->Clear();
+    page.lines = group_lines(page.words);
     return page;
 }
 

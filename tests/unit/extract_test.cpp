@@ -157,3 +157,22 @@ TEST_CASE("extraction reports progress page by page", "[extract]") {
     REQUIRE(r);
     CHECK(seen == std::vector<std::pair<std::int64_t, std::int64_t>>{{1, 3}, {2, 3}, {3, 3}});
 }
+
+TEST_CASE("words are grouped into lines by vertical overlap", "[extract]") {
+    std::vector<extract::word> words = {{"Total", 10, 100, 50, 112}, {"due:", 55, 101, 80, 113}, {"42.00", 90, 99, 130, 111},
+                                        {"Thank", 10, 130, 50, 142}, {"you", 55, 130, 80, 142}};
+    auto lines = extract::group_lines(words);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0].text == "Total due: 42.00");
+    CHECK(lines[0].x0 == 10);
+    CHECK(lines[0].x1 == 130);
+    CHECK(lines[0].y0 == 99);
+    CHECK(lines[1].text == "Thank you");
+    auto pdf = extract::extract_document(test::make_pdf({"first line here\nsecond line there"}), "application/pdf", "generic");
+    REQUIRE(pdf);
+    auto v = boost::json::parse(pdf->result_json);
+    const auto& pl = v.at("pages").at(0).at("lines").as_array();
+    REQUIRE(pl.size() == 2);
+    CHECK(pl.at(0).at("text").as_string() == "first line here");
+    CHECK(pl.at(1).at("text").as_string() == "second line there");
+}

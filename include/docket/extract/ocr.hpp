@@ -18,13 +18,23 @@ struct word {
     double confidence = 0;                 //!< 0-100
 };
 
+struct line {
+    std::string text;
+    double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+};
+
 struct page_text {
     std::string text;
     std::string source; //!< "text_layer", "ocr" or "text"
     double width = 0, height = 0;
     std::string unit;   //!< "pt" (PDF text layer) or "px" (OCR)
     std::vector<word> words;
+    std::vector<line> lines; //!< words grouped into lines, in reading order
 };
+
+//! Groups words (in reading order) into lines: a word joins the current line when it overlaps
+//! it vertically by at least half its height and starts to its right.
+std::vector<line> group_lines(const std::vector<word>& words);
 
 //! OCRs one image; `language` is a tesseract language spec such as "eng" or "deu+eng".
 outcome<page_text> ocr_image(Pix* image, const std::string& language, int dpi);
