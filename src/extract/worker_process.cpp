@@ -2,6 +2,7 @@
 // own a worker_process; `docket worker` runs worker_main in the child.
 //
 // Protocol on a socketpair, each message a 4-byte little-endian length and that many bytes:
+//   hello:    {"ready":true} from the child once it has started
 //   request:  header JSON {media_type, document_type, cpu_seconds, language, max_pages, max_pixels,
 //             dpi}, then the document bytes
 //   progress: {"progress":done,"total":pages}, any number of times before the reply
@@ -95,6 +96,8 @@ io_result read_frame(int fd, std::string& out, steady::time_point deadline) {
 }
 
 constexpr auto k_forever = steady::time_point::max();
+constexpr auto k_startup_timeout = std::chrono::seconds(30);
+constexpr std::string_view k_ready = R"({"ready":true})";
 
 } // namespace
 
@@ -139,6 +142,13 @@ bool worker_process::spawn() {
     ::close(sv[1]);
     pid_ = pid;
     fd_ = sv[0];
+    // The child says when it is ready, so its start-up (exec, loading libraries) never counts
+    // against a document's time limit.
+    std::string hello;
+    if (read_frame(fd_, hello, steady::now() + k_startup_timeout) != io_result::ok || hello != k_ready) {
+        reap(true);
+        return false;
+    }
     return true;
 }
 
@@ -217,6 +227,7 @@ outcome<extraction> worker_process::run(const document_request& r,
 
 int worker_main(int fd) {
     ::signal(SIGPIPE, SIG_IGN);
+    if (write_frame(fd, k_ready, steady::now() + k_startup_timeout) != io_result::ok) return 0;
     std::string header, document;
     for (;;) {
         json::object reply;

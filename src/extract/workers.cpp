@@ -27,22 +27,14 @@ void workers::stop() {
     threads_.clear();
 }
 
-std::vector<pid_t> workers::worker_pids() const {
-    std::vector<pid_t> out;
-    for (const auto& p : procs_) out.push_back(p->pid());
-    return out;
-}
-
 void workers::run(worker_process& proc) {
     while (auto e = ready_.pop_wait()) {
-        ++busy_;
         try {
             process(*e, proc);
         } catch (const std::exception& x) {
             // A store failure: the claim stays and lease recovery hands the job back later.
             log::error("worker: job " + e->id + ": " + x.what());
         }
-        --busy_;
     }
 }
 

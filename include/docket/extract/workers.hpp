@@ -31,13 +31,9 @@ public:
     void start();
     //! Stops taking jobs and waits for the running ones to be recorded.
     void stop();
-    //! Jobs being extracted right now.
-    std::size_t busy() const { return busy_.load(); }
 
     //! Runs one job through claim → extract → record, on the first worker process (for tests).
     void process(const queue::entry& e) { process(e, *procs_.front()); }
-    //! The worker processes' pids (-1 for one not running), for tests and diagnostics.
-    std::vector<pid_t> worker_pids() const;
 
 private:
     void run(worker_process& proc);
@@ -52,7 +48,6 @@ private:
     unsigned count_;
     std::vector<std::unique_ptr<worker_process>> procs_;
     std::vector<std::thread> threads_;
-    std::atomic<std::size_t> busy_{0};
 };
 
 } // namespace docket::extract
