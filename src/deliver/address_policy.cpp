@@ -2,6 +2,7 @@
 // Used at submission/registration for literal hosts and by the HTTP client after every DNS lookup.
 
 #include <docket/deliver/address_policy.hpp>
+#include <docket/core/units.hpp>
 
 #include <array>
 #include <charconv>
@@ -112,18 +113,7 @@ std::optional<cidr> parse_cidr(std::string_view text) {
     return cidr{a, prefix};
 }
 
-std::optional<std::vector<cidr>> parse_cidr_list(std::string_view text) {
-    std::vector<cidr> out;
-    while (!text.empty()) {
-        const auto comma = text.find(',');
-        auto c = parse_cidr(text.substr(0, comma));
-        if (!c) return std::nullopt;
-        out.push_back(*c);
-        if (comma == std::string_view::npos) break;
-        text.remove_prefix(comma + 1);
-    }
-    return out;
-}
+std::optional<std::vector<cidr>> parse_cidr_list(std::string_view text) { return parse_comma_list(text, parse_cidr); }
 
 bool contains(const cidr& range, const ip::address& a) {
     if (range.network.is_v4() && a.is_v6()) {

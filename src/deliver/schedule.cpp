@@ -49,16 +49,8 @@ std::optional<timestamp> next_attempt(std::size_t attempts_made, const attempt_o
 }
 
 std::optional<std::vector<duration>> parse_schedule(std::string_view text) {
-    std::vector<duration> out;
-    while (!text.empty()) {
-        const auto comma = text.find(',');
-        auto d = parse_duration(text.substr(0, comma));
-        if (!d) return std::nullopt;
-        out.push_back(*d);
-        if (comma == std::string_view::npos) break;
-        text.remove_prefix(comma + 1);
-    }
-    if (out.empty()) return std::nullopt;
+    auto out = parse_comma_list(text, parse_duration);
+    if (!out || out->empty()) return std::nullopt;
     return out;
 }
 

@@ -80,6 +80,25 @@ http_response http_client::raw(const std::string& bytes) {
     return {};
 }
 
+std::pair<std::string, header_fields> parse_head(const std::string& head) {
+    std::size_t pos = head.find("\r\n");
+    std::pair<std::string, header_fields> out{head.substr(0, pos), {}};
+    while (pos != std::string::npos && pos < head.size()) {
+        const std::size_t next = head.find("\r\n", pos + 2);
+        const std::string line = head.substr(pos + 2, next == std::string::npos ? std::string::npos : next - pos - 2);
+        const auto colon = line.find(':');
+        if (colon != std::string::npos) {
+            std::string name = line.substr(0, colon);
+            for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            std::string value = line.substr(colon + 1);
+            while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+            out.second.emplace_back(std::move(name), std::move(value));
+        }
+        pos = next;
+    }
+    return out;
+}
+
 http_response http_client::read_response() {
     http_response r;
     auto fill = [&]() {
@@ -96,22 +115,9 @@ http_response http_client::read_response() {
         const std::string head = buffer_.substr(0, end);
         buffer_.erase(0, end + 4);
         r = {};
-        std::size_t pos = head.find("\r\n");
-        const std::string status_line = head.substr(0, pos);
+        auto [status_line, fields] = parse_head(head);
         r.status = std::atoi(status_line.c_str() + status_line.find(' ') + 1);
-        while (pos != std::string::npos && pos < head.size()) {
-            const std::size_t next = head.find("\r\n", pos + 2);
-            const std::string line = head.substr(pos + 2, next == std::string::npos ? std::string::npos : next - pos - 2);
-            const auto colon = line.find(':');
-            if (colon != std::string::npos) {
-                std::string name = line.substr(0, colon);
-                for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-                std::string value = line.substr(colon + 1);
-                while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-                r.headers.emplace_back(name, value);
-            }
-            pos = next;
-        }
+        r.headers = std::move(fields);
         if (r.status == 100) continue; // interim reply
         break;
     }

@@ -41,6 +41,12 @@ private:
     std::string buffer_;
 };
 
+using header_fields = std::vector<std::pair<std::string, std::string>>;
+
+//! Splits a message head (everything before the blank line) into its first line and its
+//! header fields, names lower-cased.
+std::pair<std::string, header_fields> parse_head(const std::string& head);
+
 //! A multipart/form-data body; returns {content-type header value, body}.
 std::pair<std::string, std::string> multipart(const std::vector<std::pair<std::string, std::string>>& fields,
                                               const std::string& file_name, const std::string& file_bytes,

@@ -1,6 +1,7 @@
 // The scripted webhook receiver used by the webhook e2e tests.
 
 #include "receiver.hpp"
+#include "http_client.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -90,25 +91,12 @@ void webhook_receiver::serve(int fd) {
         received_request r;
         const std::string head = buffer.substr(0, end);
         buffer.erase(0, end + 4);
-        std::size_t pos = head.find("\r\n");
-        const std::string line = head.substr(0, pos);
+        auto [line, fields] = parse_head(head);
         r.method = line.substr(0, line.find(' '));
         r.target = line.substr(line.find(' ') + 1, line.rfind(' ') - line.find(' ') - 1);
-        std::size_t length = 0;
-        while (pos != std::string::npos && pos < head.size()) {
-            const auto next = head.find("\r\n", pos + 2);
-            const std::string h = head.substr(pos + 2, next == std::string::npos ? std::string::npos : next - pos - 2);
-            const auto colon = h.find(':');
-            if (colon != std::string::npos) {
-                std::string name = h.substr(0, colon);
-                for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-                std::string value = h.substr(colon + 1);
-                while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-                if (name == "content-length") length = std::stoul(value);
-                r.headers.emplace_back(name, value);
-            }
-            pos = next;
-        }
+        r.headers = std::move(fields);
+        const auto declared = r.header("content-length");
+        const std::size_t length = declared ? std::stoul(*declared) : 0;
         while (buffer.size() < length)
             if (!fill()) return;
         r.body = buffer.substr(0, length);
