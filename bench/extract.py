@@ -5,11 +5,13 @@ Text layer: D PDFs of P pages through docket (2 workers) vs `pdftotext` on the s
 at a time. OCR: 300-dpi page images (rendered by pdftoppm) through docket vs `tesseract`, two
 processes at a time with OMP_THREAD_LIMIT=1. docket's time runs from the first submission to
 the last job finished, so it includes intake, the durable queue and the worker processes.
+Scanned document: the same pages as ONE image-only PDF, one job on an idle server (its pages
+are spread over both worker processes) vs one `tesseract` process reading them in turn.
 Usage: bench/extract.py [pdfs=20] [pages=50] [ocr_pages=6]   (run scripts/setup first)
 """
 import glob, http.client, json, os, subprocess, sys, tempfile, threading, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_pdf import make_text_pdf
+from make_pdf import make_text_pdf, make_scanned_pdf
 
 DOCS = int(sys.argv[1]) if len(sys.argv) > 1 else 20
 PAGES = int(sys.argv[2]) if len(sys.argv) > 2 else 50
@@ -61,6 +63,9 @@ def main():
     open(scan_src, "wb").write(make_text_pdf(LINES[:30], OCR_PAGES))
     subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", scan_src, os.path.join(work, "page")], check=True)
     images = sorted(glob.glob(os.path.join(work, "page*.png")))
+    subprocess.run(["pdftoppm", "-r", "300", "-gray", scan_src, os.path.join(work, "gray")], check=True)
+    scanned = os.path.join(work, "scanned.pdf")
+    open(scanned, "wb").write(make_scanned_pdf(sorted(glob.glob(os.path.join(work, "gray*.pgm")))))
 
     data = os.path.join(work, "data")
     key = subprocess.run([DOCKET, "keys", "create", "--data-dir", data], capture_output=True, text=True, check=True).stdout.strip()
@@ -75,11 +80,18 @@ def main():
     t_docket_ocr = docket_time(port, key, images)
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     t_tesseract = run_parallel([["tesseract", f, "-"] for f in images], env)
+    t_docket_scan = docket_time(port, key, [scanned])
+    t0 = time.monotonic()
+    for f in images:
+        subprocess.run(["tesseract", f, "-"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
+    t_tesseract_one = time.monotonic() - t0
     server.terminate(); server.wait()
 
     text_docket, text_tool = total_pages / t_docket, total_pages / t_pdftotext
     ocr_docket, ocr_tool = len(images) / t_docket_ocr, len(images) / t_tesseract
     print(f"text layer: docket {text_docket:,.0f} pages/s, pdftotext x2 {text_tool:,.0f} pages/s, ratio {text_docket / text_tool:.2f} ({total_pages} pages)")
+    print(f"one {len(images)}-page scanned PDF: docket {t_docket_scan:.2f} s, one tesseract process {t_tesseract_one:.2f} s, "
+          f"speed-up {t_tesseract_one / t_docket_scan:.2f}")
     print(f"OCR 300 dpi: docket {ocr_docket:.2f} pages/s, tesseract x2 {ocr_tool:.2f} pages/s, ratio {ocr_docket / ocr_tool:.2f} ({len(images)} pages)")
 
 if __name__ == "__main__":

@@ -47,6 +47,27 @@ def make_text_pdf(lines_per_page, pages: int) -> bytes:
     objs[1] = b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) + b"] /Count %d >>" % pages
     return assemble(objs)
 
+def make_scanned_pdf(pgm_paths) -> bytes:
+    """A PDF with no text layer: one A4 page per 8-bit PGM image (as pdftoppm -gray writes them)."""
+    import zlib
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", None]
+    kids = []
+    for path in pgm_paths:
+        raw = open(path, "rb").read()
+        magic, w, h, maxval, pixels = raw.split(maxsplit=4)
+        assert magic == b"P5" and maxval == b"255"
+        data = zlib.compress(pixels[: int(w) * int(h)])
+        objs.append(b"<< /Type /XObject /Subtype /Image /Width %s /Height %s /ColorSpace /DeviceGray "
+                    b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n" % (w, h, len(data)) + data + b"\nendstream")
+        image = len(objs)
+        content = b"q 595 0 0 842 0 0 cm /Im Do Q"
+        objs.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im %d 0 R >> >> "
+                    b"/Contents %d 0 R >>" % (image, len(objs)))
+        kids.append(len(objs))
+    objs[1] = b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) + b"] /Count %d >>" % len(kids)
+    return assemble(objs)
+
 if __name__ == "__main__":
     size = int(sys.argv[2]) if len(sys.argv) > 2 else 1024
     sys.stdout.buffer.write(make_pdf(sys.argv[1] if len(sys.argv) > 1 else "docket bench page", size))

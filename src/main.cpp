@@ -2,7 +2,6 @@
 
 #include <docket/app/commands.hpp>
 #include <docket/core/log.hpp>
-#include <docket/extract/worker_process.hpp>
 
 #include <cstdio>
 #include <fstream>
@@ -47,7 +46,7 @@ int main(int argc, char** argv) {
         std::printf("docket %s\n", DOCKET_VERSION);
         return 0;
     }
-    if (cmd == "worker") return docket::extract::worker_main(3); // started by serve, never by hand
+    if (cmd == "worker") return docket::app::worker(3); // started by serve, never by hand
     if (cmd == "help" || cmd == "--help" || cmd == "-h") {
         std::printf("%s%s", k_usage, docket::config::describe_options().c_str());
         return 0;

@@ -12,6 +12,7 @@
 #include <docket/intake/idempotency.hpp>
 #include <docket/queue/recovery.hpp>
 #include <docket/queue/sweeper.hpp>
+#include <docket/sandbox/pool.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -31,6 +32,9 @@ namespace docket::app {
 namespace asio = boost::asio;
 
 namespace {
+
+// Threads for store reads and ZIP opening, off the I/O threads.
+constexpr unsigned k_blocking_threads = 2;
 
 void set_log_level(const std::string& name) {
     if (name == "debug") log::set_level(log::level::debug);
@@ -72,7 +76,7 @@ int serve(const config::settings& s) {
     auth::key_directory keys(st->keys());
 
     asio::io_context io;
-    asio::thread_pool blocking(2);
+    asio::thread_pool blocking(k_blocking_threads);
     queue::ready_queue ready;
     queue::job_locks locks;
     intake::idempotency_guard idempotency;
@@ -83,7 +87,12 @@ int serve(const config::settings& s) {
     deliver::dispatcher dispatcher(*st, endpoints, deliver_cfg);
 
     deliver::batch_monitor batches(*st, endpoints, deliver_cfg, [&dispatcher](const std::vector<delivery>& ds) { dispatcher.notify(ds); });
-    http::api api({*st, ready, keys, idempotency, s.intake, s.queue, next_seq, accepting, blocking, endpoints,
+    const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+    // One child per blocking thread: a ZIP upload never waits for another to be opened.
+    sandbox::limits unzip_limits = s.extract.limits;
+    unzip_limits.memory = std::max(unzip_limits.memory, intake::unzip_memory(s.intake.zip, s.intake.max_upload));
+    sandbox::pool unzippers(k_blocking_threads, s.extract.worker_binary.empty() ? self : s.extract.worker_binary, unzip_limits);
+    http::api api({*st, ready, keys, idempotency, s.intake, s.queue, next_seq, accepting, blocking, unzippers, endpoints,
                    deliver_cfg, [&dispatcher](const std::vector<delivery>& ds) { dispatcher.notify(ds); },
                    [&batches](const std::string& id) { batches.child_finished(id); }});
     http::server srv(io, s.http, api);
@@ -109,7 +118,7 @@ int serve(const config::settings& s) {
     next_seq = st->max_seq();
 
     extract::config extract_cfg = s.extract;
-    if (extract_cfg.worker_binary.empty()) extract_cfg.worker_binary = std::filesystem::read_symlink("/proc/self/exe").string();
+    if (extract_cfg.worker_binary.empty()) extract_cfg.worker_binary = self;
     extract::workers workers(*st, ready, locks, s.queue, extract_cfg, hook);
     workers.start();
     queue::sweeper sweeper(*st, ready, locks, s.queue, hook);

@@ -38,7 +38,25 @@ struct pix_deleter {
 };
 using pix_ptr = std::unique_ptr<Pix, pix_deleter>;
 
-std::string build_result(std::string_view document_type, const std::vector<page_text>& pages) {
+// The pages of a document that a request asks for, as [begin, end).
+struct page_range {
+    std::int64_t begin = 0, end = 0;
+};
+
+outcome<page_range> requested_range(std::int64_t pages, const options& opt) {
+    if (opt.first_page < 0 || opt.first_page >= pages)
+        return failure(errc::invalid_document, "page " + std::to_string(opt.first_page + 1) + " was asked for but the document has " +
+                                                   std::to_string(pages));
+    const std::int64_t end = opt.page_count < 0 ? pages : std::min(pages, opt.first_page + opt.page_count);
+    return page_range{opt.first_page, end};
+}
+
+void page_done(const options& opt, const page_range& r, std::int64_t index) {
+    if (opt.on_page) opt.on_page(index + 1 - r.begin, r.end - r.begin);
+}
+
+// (merge_results splices results in this exact layout: keep the two in step.)
+std::string build_result(std::string_view document_type, const std::vector<page_text>& pages, std::int64_t first_number) {
     namespace json = boost::json;
     json::object o;
     o["document_type"] = document_type;
@@ -51,7 +69,7 @@ std::string build_result(std::string_view document_type, const std::vector<page_
             words.push_back(json::object{{"text", w.text},
                                          {"bbox", json::array{w.x0, w.y0, w.x1, w.y1}},
                                          {"confidence", std::round(w.confidence * 10) / 10}});
-        json::object page{{"number", i + 1}, {"text", p.text}, {"source", p.source}};
+        json::object page{{"number", first_number + static_cast<std::int64_t>(i)}, {"text", p.text}, {"source", p.source}};
         if (p.width > 0) {
             page["width"] = p.width;
             page["height"] = p.height;
@@ -118,7 +136,8 @@ outcome<page_text> render_and_ocr(const poppler::page& p, const options& opt) {
     return ocr_image(pix.get(), opt.language, opt.dpi);
 }
 
-outcome<std::vector<page_text>> pdf_pages(std::string_view bytes, const options& opt) {
+// Each reader sets `total` to the pages in the whole document once it knows.
+outcome<std::vector<page_text>> pdf_pages(std::string_view bytes, const options& opt, std::int64_t& total) {
     if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
         return failure(errc::invalid_document, "PDF too large");
     std::unique_ptr<poppler::document> doc(
@@ -130,9 +149,12 @@ outcome<std::vector<page_text>> pdf_pages(std::string_view bytes, const options&
     if (n > opt.max_pages)
         return failure(errc::limit_exceeded, "the PDF has " + std::to_string(n) + " pages, over the limit of " +
                                                  std::to_string(opt.max_pages));
+    total = n;
+    auto range = requested_range(n, opt);
+    if (!range) return range.error();
     std::vector<page_text> pages;
-    pages.reserve(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) {
+    pages.reserve(static_cast<std::size_t>(range->end - range->begin));
+    for (int i = static_cast<int>(range->begin); i < range->end; ++i) {
         std::unique_ptr<poppler::page> p(doc->create_page(i));
         if (!p) {
             pages.push_back({});
@@ -144,10 +166,10 @@ outcome<std::vector<page_text>> pdf_pages(std::string_view bytes, const options&
             auto ocr = render_and_ocr(*p, opt);
             if (!ocr) return ocr.error();
             pages.push_back(std::move(*ocr));
-            if (opt.on_page) opt.on_page(i + 1, n);
+            page_done(opt, *range, i);
             continue;
         }
-        if (opt.on_page) opt.on_page(i + 1, n);
+        page_done(opt, *range, i);
         t.source = "text_layer";
         t.unit = "pt";
         const auto rect = p->page_rect();
@@ -163,7 +185,8 @@ outcome<std::vector<page_text>> pdf_pages(std::string_view bytes, const options&
     return pages;
 }
 
-outcome<std::vector<page_text>> image_pages(std::string_view bytes, std::string_view media_type, const options& opt) {
+outcome<std::vector<page_text>> image_pages(std::string_view bytes, std::string_view media_type, const options& opt,
+                                            std::int64_t& total) {
     const auto* data = reinterpret_cast<const l_uint8*>(bytes.data());
     std::vector<pix_ptr> images;
     if (media_type == "image/tiff") {
@@ -183,12 +206,17 @@ outcome<std::vector<page_text>> image_pages(std::string_view bytes, std::string_
             if (static_cast<unsigned long long>(w) * static_cast<unsigned long long>(h) > opt.max_pixels)
                 return too_many_pixels(w, h, opt);
         }
-        for (l_int32 i = 0; i < count; ++i) {
+        total = count;
+        auto range = requested_range(count, opt);
+        if (!range) return range.error();
+        for (auto i = static_cast<l_int32>(range->begin); i < range->end; ++i) {
             pix_ptr p(pixReadMemTiff(data, bytes.size(), i));
             if (!p) return failure(errc::invalid_document, "a TIFF page cannot be decoded");
             images.push_back(std::move(p));
         }
     } else {
+        total = 1;
+        if (auto range = requested_range(1, opt); !range) return range.error();
         l_int32 format = 0, w = 0, h = 0, bps = 0, spp = 0, cmap = 0;
         if (pixReadHeaderMem(data, bytes.size(), &format, &w, &h, &bps, &spp, &cmap) != 0)
             return failure(errc::invalid_document, "the image header cannot be read");
@@ -205,12 +233,12 @@ outcome<std::vector<page_text>> image_pages(std::string_view bytes, std::string_
         auto page = ocr_image(img.get(), opt.language, dpi);
         if (!page) return page.error();
         pages.push_back(std::move(*page));
-        if (opt.on_page) opt.on_page(static_cast<std::int64_t>(pages.size()), static_cast<std::int64_t>(images.size()));
+        page_done(opt, page_range{0, static_cast<std::int64_t>(images.size())}, static_cast<std::int64_t>(pages.size()) - 1);
     }
     return pages;
 }
 
-std::vector<page_text> text_pages(std::string_view bytes) {
+outcome<std::vector<page_text>> text_pages(std::string_view bytes, const options& opt, std::int64_t& total) {
     if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3); // BOM
     // Form feeds separate pages, as in pdftotext output.
     std::vector<page_text> pages;
@@ -222,6 +250,11 @@ std::vector<page_text> text_pages(std::string_view bytes) {
         start = ff + 1;
     }
     if (pages.size() > 1 && pages.back().text.empty()) pages.pop_back();
+    total = static_cast<std::int64_t>(pages.size());
+    auto range = requested_range(total, opt);
+    if (!range) return range.error();
+    pages.erase(pages.begin() + range->end, pages.end());
+    pages.erase(pages.begin(), pages.begin() + range->begin);
     return pages;
 }
 
@@ -230,21 +263,46 @@ std::vector<page_text> text_pages(std::string_view bytes) {
 outcome<extraction> extract_document(std::string_view bytes, std::string_view media_type, std::string_view document_type,
                                      const options& opt) {
     quiet_libraries();
-    std::vector<page_text> pages;
+    outcome<std::vector<page_text>> pages = failure(errc::unsupported_yet, std::string(media_type) + " is not a document type");
+    std::int64_t total = 0;
     if (media_type == "application/pdf") {
-        auto p = pdf_pages(bytes, opt);
-        if (!p) return p.error();
-        pages = std::move(*p);
+        pages = pdf_pages(bytes, opt, total);
     } else if (media_type == "text/plain") {
-        pages = text_pages(bytes);
+        pages = text_pages(bytes, opt, total);
     } else if (media_type.substr(0, 6) == "image/") {
-        auto p = image_pages(bytes, media_type, opt);
-        if (!p) return p.error();
-        pages = std::move(*p);
-    } else {
-        return failure(errc::unsupported_yet, std::string(media_type) + " is accepted but ZIP batches are not available yet");
+        pages = image_pages(bytes, media_type, opt, total);
     }
-    return extraction{build_result(document_type, pages), static_cast<std::int64_t>(pages.size())};
+    if (!pages) return pages.error();
+    return extraction{build_result(document_type, *pages, opt.first_page + 1), total};
+}
+
+outcome<std::string> merge_results(const std::vector<std::string>& parts) {
+    // Spliced as text in build_result's layout, not parsed and written again: Boost.JSON 1.81
+    // does not read every double back exactly, and a merged result must equal a whole one.
+    constexpr std::string_view k_pages = R"(,"pages":[)", k_text = R"(],"text":")", k_count = R"(","page_count":)";
+    std::string head, pages, text;
+    std::int64_t count = 0;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        const std::string_view part = parts[i];
+        const auto p = part.find(k_pages);
+        const auto t = part.rfind(k_text); // the top-level text: its quotes inside are escaped
+        const auto c = part.rfind(k_count);
+        if (part.substr(0, 17) != R"({"document_type":)" || p == part.npos || t == part.npos || c == part.npos ||
+            p > t || t > c || part.back() != '}')
+            return failure(errc::internal, "a partial result is not a result");
+        std::int64_t n = 0;
+        for (char ch : part.substr(c + k_count.size(), part.size() - 1 - c - k_count.size())) {
+            if (ch < '0' || ch > '9') return failure(errc::internal, "a partial result is not a result");
+            n = n * 10 + (ch - '0');
+        }
+        if (i == 0) head = part.substr(0, p + k_pages.size());
+        if (i > 0 && n > 0) pages += ',';
+        pages += part.substr(p + k_pages.size(), t - p - k_pages.size());
+        if (i > 0) text += "\\f";
+        text += part.substr(t + k_text.size(), c - t - k_text.size());
+        count += n;
+    }
+    return head + pages + std::string(k_text) + text + std::string(k_count) + std::to_string(count) + "}";
 }
 
 bool is_retryable(errc code) noexcept {

@@ -3,6 +3,7 @@
 
 #include <docket/extract/workers.hpp>
 #include <docket/extract/extractor.hpp>
+#include <docket/extract/page_split.hpp>
 #include <docket/core/log.hpp>
 
 namespace docket::extract {
@@ -10,14 +11,13 @@ namespace docket::extract {
 workers::workers(store::store& s, queue::ready_queue& ready, queue::job_locks& locks, const queue::config& qcfg,
                  const config& cfg, queue::finish_hook hook)
     : store_(s), ready_(ready), locks_(locks), qcfg_(qcfg), hook_(std::move(hook)), doc_options_(cfg.document),
-      count_(cfg.workers ? cfg.workers : std::max(1u, std::thread::hardware_concurrency())) {
-    for (unsigned i = 0; i < count_; ++i) procs_.push_back(std::make_unique<worker_process>(cfg.worker_binary, cfg.limits));
-}
+      count_(cfg.workers ? cfg.workers : std::max(1u, std::thread::hardware_concurrency())),
+      pool_(count_, cfg.worker_binary, cfg.limits) {}
 
 workers::~workers() { stop(); }
 
 void workers::start() {
-    for (unsigned i = 0; i < count_; ++i) threads_.emplace_back([this, i] { run(*procs_[i]); });
+    for (unsigned i = 0; i < count_; ++i) threads_.emplace_back([this] { run(); });
 }
 
 void workers::stop() {
@@ -27,10 +27,10 @@ void workers::stop() {
     threads_.clear();
 }
 
-void workers::run(worker_process& proc) {
+void workers::run() {
     while (auto e = ready_.pop_wait()) {
         try {
-            process(*e, proc);
+            process(*e);
         } catch (const std::exception& x) {
             // A store failure: the claim stays and lease recovery hands the job back later.
             log::error("worker: job " + e->id + ": " + x.what());
@@ -50,7 +50,7 @@ void workers::record_progress(const job& claimed, std::int64_t done, std::int64_
     store_.write(std::move(b)); // progress need not survive a crash
 }
 
-void workers::process(const queue::entry& e, worker_process& proc) {
+void workers::process(const queue::entry& e) {
     const auto retention = store_.settings().retention;
     job claimed;
     {
@@ -71,8 +71,9 @@ void workers::process(const queue::entry& e, worker_process& proc) {
         // The untrusted document is parsed in the worker process, never in this one.
         options opt = doc_options_;
         opt.language = claimed.language.value_or("eng");
-        result = proc.run({*doc, claimed.document.media_type, claimed.document_type, opt},
-                          [&](std::int64_t done, std::int64_t total) { record_progress(claimed, done, total); });
+        sandbox::lease proc(pool_);
+        result = extract_spread(pool_, proc.get(), {*doc, claimed.document.media_type, claimed.document_type, opt},
+                                [&](std::int64_t done, std::int64_t total) { record_progress(claimed, done, total); });
     } else {
         result = failure(errc::invalid_document, "document missing from the store");
     }

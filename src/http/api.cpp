@@ -15,6 +15,7 @@
 #include <docket/intake/idempotency.hpp>
 #include <docket/intake/submission.hpp>
 #include <docket/intake/zip.hpp>
+#include <docket/sandbox/pool.hpp>
 #include <docket/queue/ready_queue.hpp>
 #include <docket/queue/transitions.hpp>
 #include <docket/store/async_commit.hpp>
@@ -270,7 +271,11 @@ struct job_handlers : scope {
                                         const std::string& hash, const std::optional<std::string>& new_secret, timestamp now) {
         intake::zip_limits limits = ctx.intake_cfg.zip;
         limits.max_entry = ctx.intake_cfg.max_upload;
-        auto contents = co_await offload(ctx.blocking, [&] { return intake::unpack_zip(sub.file(), limits); });
+        // The archive is opened in a child process: a hostile ZIP costs this request only.
+        auto contents = co_await offload(ctx.blocking, [&] {
+            sandbox::lease child(ctx.unzip);
+            return intake::unpack_zip_in(child.get(), sub.file(), limits);
+        });
         if (!contents) co_return error_reply(contents.error());
         if (ctx.ready.size() + contents->documents.size() > ctx.queue_cfg.max_depth) co_return queue_full();
 

@@ -1,9 +1,10 @@
-// ZIP batches at intake: libzip reads the archive from memory on the blocking pool (never on an
-// I/O thread); each supported entry becomes a child job.
+// ZIP batches at intake: libzip reads the archive from memory in a `docket worker` child process
+// (asked from the blocking pool, never from an I/O thread); each supported entry becomes a child job.
 
 #include <docket/intake/zip.hpp>
 #include <docket/intake/sniff.hpp>
 
+#include <boost/json.hpp>
 #include <zip.h>
 
 #include <memory>
@@ -119,6 +120,55 @@ outcome<zip_contents> unpack_zip(std::string_view bytes, const zip_limits& limit
     }
     if (out.documents.empty()) return failure(errc::invalid_document, "the ZIP holds no supported document");
     return out;
+}
+
+namespace json = boost::json;
+
+outcome<zip_contents> unpack_zip_in(sandbox::child& c, std::string_view bytes, const zip_limits& limits) {
+    json::object header{{"op", "unzip"},
+                        {"max_entries", limits.max_entries},
+                        {"max_total", limits.max_total},
+                        {"max_ratio", limits.max_ratio},
+                        {"max_entry", limits.max_entry}};
+    auto r = c.call(std::move(header), bytes, sandbox::steady::now() + c.limit().timeout);
+    if (!r) {
+        auto e = r.error();
+        if (e.code == errc::extraction_crashed || e.code == errc::extraction_timeout || e.code == errc::resource_limit)
+            e.message = "unpacking the ZIP failed: " + e.message;
+        return e;
+    }
+    zip_contents out;
+    const auto& docs = r->header.at("documents").as_array();
+    if (docs.size() != r->frames.size()) return failure(errc::internal, "the worker's ZIP reply is incomplete");
+    for (std::size_t i = 0; i < docs.size(); ++i)
+        out.documents.push_back({std::string(docs[i].at("name").as_string()), std::move(r->frames[i]),
+                                 std::string(docs[i].at("media_type").as_string())});
+    for (const auto& s : r->header.at("skipped").as_array())
+        out.skipped.push_back({std::string(s.at("name").as_string()), std::string(s.at("reason").as_string())});
+    return out;
+}
+
+outcome<sandbox::reply> serve_unzip(const json::object& h, std::string& payload) {
+    zip_limits limits;
+    limits.max_entries = h.at("max_entries").to_number<std::size_t>();
+    limits.max_total = h.at("max_total").to_number<std::uint64_t>();
+    limits.max_ratio = h.at("max_ratio").to_number<std::uint64_t>();
+    limits.max_entry = h.at("max_entry").to_number<std::uint64_t>();
+    auto contents = unpack_zip(payload, limits);
+    if (!contents) return contents.error();
+    sandbox::reply out;
+    json::array docs, skipped;
+    for (auto& d : contents->documents) {
+        docs.push_back(json::object{{"name", d.name}, {"media_type", d.media_type}});
+        out.frames.push_back(std::move(d.bytes));
+    }
+    for (const auto& s : contents->skipped) skipped.push_back(json::object{{"name", s.name}, {"reason", s.reason}});
+    out.header = {{"documents", std::move(docs)}, {"skipped", std::move(skipped)}};
+    return out;
+}
+
+std::uint64_t unzip_memory(const zip_limits& limits, std::uint64_t max_upload) {
+    return 2 * limits.max_total + max_upload + (512ull << 20);
 }
 
 } // namespace docket::intake

@@ -6,6 +6,8 @@
 
 #include <csignal>
 #include <fstream>
+#include <sstream>
+#include <unistd.h>
 #include <thread>
 
 using namespace docket;
@@ -29,6 +31,20 @@ std::string long_pdf(int pages) {
     std::vector<std::string> texts;
     for (int i = 0; i < pages; ++i) texts.push_back("page " + std::to_string(i) + " of a long document with words");
     return make_pdf(texts);
+}
+
+// CPU time (user + system) a process has used so far.
+double cpu_seconds(pid_t p) {
+    std::ifstream in("/proc/" + std::to_string(p) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), {});
+    std::istringstream fields(stat.substr(stat.rfind(')') + 2)); // after "pid (comm) "
+    std::string f;
+    long long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && fields >> f; ++i) {
+        if (i == 14) utime = std::stoll(f);
+        if (i == 15) stime = std::stoll(f);
+    }
+    return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 } // namespace
@@ -162,4 +178,33 @@ TEST_CASE("a long document reports pages_done while it is extracted", "[e2e][iso
     CHECK(best < 8000);
     auto done = parse_json(c.request("GET", "/v1/jobs/" + id, srv.auth()).body);
     CHECK(done.at("progress").at("pages_done").as_int64() == 8000);
+}
+
+TEST_CASE("the pages of one scanned document are OCR'd by every idle worker process, in page order", "[e2e][isolation][ocr]") {
+    docket_server srv({"--workers", "2"});
+    srv.start();
+    auto c = srv.client();
+    const std::vector<std::string> texts = {"First scanned page about apples",   "Second scanned page about bananas",
+                                            "Third scanned page about cherries", "Fourth scanned page about dates",
+                                            "Fifth scanned page about figs",     "Sixth scanned page about grapes"};
+    const auto id = json_str(parse_json(submit(c, srv.auth(), make_mixed_pdf(texts, std::vector<bool>(6, true))).body), "id");
+    auto job = wait_for_status(c, srv.auth(), id, {"succeeded", "failed"}, 120s);
+    REQUIRE(json_str(job, "status") == "succeeded");
+    auto result = parse_json(c.request("GET", "/v1/jobs/" + id + "/result", srv.auth()).body);
+    const auto& pages = result.at("pages").as_array();
+    REQUIRE(pages.size() == 6);
+    CHECK(result.at("page_count").as_int64() == 6);
+    for (std::size_t i = 0; i < pages.size(); ++i) {
+        CHECK(pages[i].at("number").as_int64() == static_cast<std::int64_t>(i + 1));
+        CHECK(json_str(pages[i], "source") == "ocr");
+        CHECK(word_accuracy(texts[i], json_str(pages[i], "text")) >= 0.8);
+    }
+    CHECK(json_str(result, "text").find("cherries") > json_str(result, "text").find("bananas"));
+    // One job, yet both worker processes did a fair share of the OCR (an idle one would show only
+    // its start-up).
+    const auto children = worker_children(srv.process().pid());
+    REQUIRE(children.size() == 2);
+    const double a = cpu_seconds(children[0]), b = cpu_seconds(children[1]);
+    INFO("worker CPU seconds: " << a << " and " << b);
+    CHECK(std::min(a, b) >= 0.3 * std::max(a, b));
 }

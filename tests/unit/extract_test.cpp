@@ -3,6 +3,7 @@
 
 #include <docket/extract/extractor.hpp>
 #include <docket/extract/ocr.hpp>
+#include <docket/extract/page_split.hpp>
 
 #include <boost/json.hpp>
 #include <leptonica/allheaders.h>
@@ -175,4 +176,55 @@ TEST_CASE("words are grouped into lines by vertical overlap", "[extract]") {
     REQUIRE(pl.size() == 2);
     CHECK(pl.at(0).at("text").as_string() == "first line here");
     CHECK(pl.at(1).at("text").as_string() == "second line there");
+}
+
+TEST_CASE("page ranges of a document merge into exactly the whole document's result", "[extract]") {
+    auto pdf = test::make_pdf({"alpha page", "bravo page", "charlie page", "delta page", "echo page"});
+    auto whole = extract::extract_document(pdf, "application/pdf", "invoice");
+    REQUIRE(whole);
+    std::vector<std::string> parts;
+    for (auto [first, count] : {std::pair<std::int64_t, std::int64_t>{0, 1}, {1, 2}, {3, -1}}) {
+        extract::options opt;
+        opt.first_page = first;
+        opt.page_count = count;
+        auto part = extract::extract_document(pdf, "application/pdf", "invoice", opt);
+        REQUIRE(part);
+        CHECK(part->pages == 5); // the document's page count, whatever the range
+        parts.push_back(part->result_json);
+    }
+    CHECK_THAT(parts[1], Catch::Contains(R"("number":2)") && Catch::Contains("charlie") && !Catch::Contains("alpha"));
+    auto merged = extract::merge_results(parts);
+    REQUIRE(merged);
+    CHECK(*merged == whole->result_json);
+
+    extract::options past;
+    past.first_page = 5;
+    auto r = extract::extract_document(pdf, "application/pdf", "invoice", past);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == errc::invalid_document);
+    CHECK_FALSE(extract::merge_results({parts[0], "not json"}));
+}
+
+TEST_CASE("a range of a multi-page TIFF decodes only its pages", "[extract][ocr]") {
+    auto tiff = test::make_tiff({"First page of the fax", "Second page of the fax", "Third page of the fax"});
+    extract::options opt;
+    opt.first_page = 2;
+    opt.page_count = 5;
+    auto r = extract::extract_document(tiff, "image/tiff", "generic", opt);
+    REQUIRE(r);
+    CHECK(r->pages == 3);
+    auto v = boost::json::parse(r->result_json);
+    REQUIRE(v.at("pages").as_array().size() == 1);
+    CHECK(v.at("pages").at(0).at("number").as_int64() == 3);
+    CHECK(std::string(v.at("text").as_string()).find("Third") != std::string::npos);
+}
+
+TEST_CASE("a split document's pieces hold about 250 ms of work and share the rest evenly", "[extract]") {
+    using namespace std::chrono_literals;
+    CHECK(extract::pages_per_piece(1100ms, 199, 2) == 1);    // OCR: a page at a time
+    CHECK(extract::pages_per_piece(1ms, 7999, 2) == 250);    // text layer: 250 ms of pages
+    CHECK(extract::pages_per_piece(1ms, 100, 2) == 50);      // never more than an even share
+    CHECK(extract::pages_per_piece(1ms, 101, 2) == 51);
+    CHECK(extract::pages_per_piece(0ns, 10, 1) == 10);
+    CHECK(extract::pages_per_piece(1ms, 0, 2) == 0);
 }

@@ -5,7 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <csignal>
 #include <map>
+#include <unistd.h>
 
 using namespace docket;
 using namespace docket::intake;
@@ -62,4 +64,35 @@ TEST_CASE("ZIP bombs, too many entries and too much data are refused on the real
 
     CHECK(unpack_zip("PK\x03\x04 broken", {}).error().code == errc::invalid_document);
     CHECK(unpack_zip(test::make_zip({{"only.exe", std::string("MZ\0\0", 4)}}), {}).error().code == errc::invalid_document);
+}
+
+TEST_CASE("a ZIP is opened in a worker process: same contents, and a dead worker fails only that request", "[intake][zip][sandbox]") {
+    const auto pdf = test::make_pdf({"inside"});
+    auto zip = test::make_zip({{"a.pdf", pdf}, {"notes/b.txt", "plain"}, {".hidden", "x"}});
+    sandbox::child child(DOCKET_BINARY, {});
+    auto r = unpack_zip_in(child, zip, {});
+    REQUIRE(r);
+    REQUIRE(r->documents.size() == 2);
+    CHECK(r->documents[0].name == "a.pdf");
+    CHECK(r->documents[0].bytes == pdf);
+    CHECK(r->documents[0].media_type == "application/pdf");
+    CHECK(r->documents[1].bytes == "plain");
+    REQUIRE(r->skipped.size() == 1);
+    CHECK(r->skipped[0].reason == "hidden or system file");
+    REQUIRE(child.pid() > 0);
+    CHECK(child.pid() != ::getpid());
+
+    // The archive's own errors come back as they are.
+    auto bomb = unpack_zip_in(child, test::make_zip({{"zeros.txt", std::string(8 << 20, 'a')}}), {});
+    REQUIRE_FALSE(bomb);
+    CHECK(bomb.error().code == errc::limit_exceeded);
+
+    ::kill(child.pid(), SIGKILL);
+    auto lost = unpack_zip_in(child, zip, {});
+    REQUIRE_FALSE(lost);
+    CHECK(lost.error().code == errc::extraction_crashed);
+    CHECK_THAT(lost.error().message, Catch::StartsWith("unpacking the ZIP failed"));
+    auto again = unpack_zip_in(child, zip, {}); // a fresh worker takes over
+    REQUIRE(again);
+    CHECK(again->documents.size() == 2);
 }

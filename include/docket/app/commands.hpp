@@ -11,4 +11,7 @@ int serve(const config::settings& s);
 //! `docket keys create [--tenant NAME] | list | revoke KEY_ID`; returns the exit code.
 int keys(const config::loaded& args);
 
+//! `docket worker`: serves parse requests from the server on `fd` (never started by hand).
+int worker(int fd);
+
 } // namespace docket::app

@@ -2,7 +2,8 @@
 // The extraction worker pool: threads that take jobs from the ready queue, claim them, extract,
 // and record the outcome. Sized to the cores; never runs on an I/O thread.
 
-#include <docket/extract/worker_process.hpp>
+#include <docket/extract/isolated.hpp>
+#include <docket/sandbox/pool.hpp>
 #include <docket/queue/finish_hook.hpp>
 #include <docket/queue/job_locks.hpp>
 #include <docket/queue/ready_queue.hpp>
@@ -32,12 +33,11 @@ public:
     //! Stops taking jobs and waits for the running ones to be recorded.
     void stop();
 
-    //! Runs one job through claim → extract → record, on the first worker process (for tests).
-    void process(const queue::entry& e) { process(e, *procs_.front()); }
+    //! Runs one job through claim → extract → record on this thread (for tests).
+    void process(const queue::entry& e);
 
 private:
-    void run(worker_process& proc);
-    void process(const queue::entry& e, worker_process& proc);
+    void run();
     void record_progress(const job& claimed, std::int64_t done, std::int64_t total);
     store::store& store_;
     queue::ready_queue& ready_;
@@ -46,7 +46,7 @@ private:
     queue::finish_hook hook_;
     options doc_options_;
     unsigned count_;
-    std::vector<std::unique_ptr<worker_process>> procs_;
+    sandbox::pool pool_;
     std::vector<std::thread> threads_;
 };
 

@@ -16,6 +16,7 @@ namespace docket::queue { class ready_queue; struct config; }
 namespace docket::auth { class key_directory; }
 namespace docket::intake { class idempotency_guard; struct config; }
 namespace docket::deliver { class endpoint_registry; struct config; }
+namespace docket::sandbox { class pool; }
 
 namespace docket::http {
 
@@ -29,6 +30,7 @@ struct api_context {
     std::atomic<std::uint64_t>& next_seq;  //!< queue sequence numbers
     std::atomic<bool>& accepting;          //!< false while starting or shutting down
     boost::asio::thread_pool& blocking;    //!< where store reads run, off the I/O threads
+    sandbox::pool& unzip;                  //!< child processes that open ZIP uploads
     deliver::endpoint_registry& endpoints;
     const deliver::config& deliver_cfg;
     std::function<void(const std::vector<delivery>&)> deliveries_committed; //!< hands new pending deliveries to the dispatcher

@@ -5,6 +5,7 @@
 
 #include <docket/core/batch.hpp>
 #include <docket/core/error.hpp>
+#include <docket/sandbox/child.hpp>
 
 #include <cstdint>
 #include <string>
@@ -34,5 +35,15 @@ struct zip_contents {
 //! Opens a ZIP held in memory. Errors: INVALID_DOCUMENT (not a readable ZIP, or nothing
 //! supported inside), LIMIT_EXCEEDED (entries, total size, compression ratio).
 outcome<zip_contents> unpack_zip(std::string_view bytes, const zip_limits& limits);
+
+//! unpack_zip in a `docket worker` child, so a hostile archive that crashes or exhausts libzip
+//! costs one request (422 EXTRACTION_CRASHED / RESOURCE_LIMIT / EXTRACTION_TIMEOUT).
+outcome<zip_contents> unpack_zip_in(sandbox::child& c, std::string_view bytes, const zip_limits& limits);
+
+//! The child's side of an unzip request.
+outcome<sandbox::reply> serve_unzip(const boost::json::object& header, std::string& payload);
+
+//! Address space an unzipping child needs: everything unpacked, a copy on its way out, the upload.
+std::uint64_t unzip_memory(const zip_limits& limits, std::uint64_t max_upload);
 
 } // namespace docket::intake

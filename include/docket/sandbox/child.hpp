@@ -1,0 +1,75 @@
+#pragma once
+// Untrusted input is parsed in supervised child processes (`docket worker`), so a file that
+// crashes, hangs or exhausts a parser costs one request, never the service. This is the
+// supervisor's side and the child's request loop; extract and intake define the requests.
+
+#include <docket/core/error.hpp>
+#include <docket/core/units.hpp>
+
+#include <boost/json/object.hpp>
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+#include <vector>
+
+namespace docket::sandbox {
+
+using steady = std::chrono::steady_clock;
+
+struct limits {
+    duration timeout = std::chrono::seconds(120);    //!< wall clock for one request
+    duration cpu = std::chrono::seconds(120);        //!< CPU time for one request (whole seconds)
+    std::uint64_t memory = 2ull << 30;               //!< address space of a child process
+};
+
+//! What a child answers: a header object and the data frames it announced.
+struct reply {
+    boost::json::object header;
+    std::vector<std::string> frames;
+};
+
+//! Interim messages (progress) from a child while it works on a request.
+using interim_fn = std::function<void(const boost::json::object&)>;
+
+//! One child process, used by one thread at a time; started on first use and again after it
+//! died or was killed.
+class child {
+public:
+    child(std::string executable, const limits& l);
+    ~child(); //!< kills the process
+    child(const child&) = delete;
+    child& operator=(const child&) = delete;
+
+    //! Sends `header` (with "op" naming the request) and `payload`; returns the child's reply.
+    //! Errors: the child's own (it answered {"ok":false,"code","message"}), EXTRACTION_TIMEOUT
+    //! (killed at the deadline), EXTRACTION_CRASHED (it died), RESOURCE_LIMIT (CPU or memory).
+    outcome<reply> call(boost::json::object header, std::string_view payload, steady::time_point deadline,
+                        const interim_fn& interim = {});
+    const limits& limit() const { return limits_; }
+    //! The process id, or -1 when none is running.
+    pid_t pid() const { return pid_; }
+
+private:
+    bool spawn();
+    void reap(bool kill_first);
+    error death(bool timed_out);
+    std::string executable_;
+    limits limits_;
+    pid_t pid_ = -1;
+    int fd_ = -1;
+    int last_status_ = 0;
+};
+
+//! The child's handler for one request: the reply (its "ok" and "frames" are added), or an error
+//! the supervisor hands on as it is. `interim` sends a message before the reply.
+using handler = std::function<outcome<reply>(const boost::json::object& header, std::string& payload,
+                                             const interim_fn& interim)>;
+
+//! The child side (`docket worker`): serves requests on `fd` until it closes, applying each
+//! request's CPU budget; exits when memory runs out, after saying so.
+int serve(int fd, const handler& handle);
+
+} // namespace docket::sandbox

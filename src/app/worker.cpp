@@ -1,0 +1,22 @@
+// `docket worker`: the child process the server starts (sandbox/child.hpp) to parse untrusted
+// files. Routes each request to the module that defines it.
+
+#include <docket/app/commands.hpp>
+#include <docket/extract/isolated.hpp>
+#include <docket/intake/zip.hpp>
+
+#include <boost/json.hpp>
+
+namespace docket::app {
+
+int worker(int fd) {
+    return sandbox::serve(fd, [](const boost::json::object& h, std::string& payload, const sandbox::interim_fn& interim)
+                                  -> outcome<sandbox::reply> {
+        const auto* op = h.if_contains("op");
+        if (op && *op == "extract") return extract::serve_extract(h, payload, interim);
+        if (op && *op == "unzip") return intake::serve_unzip(h, payload);
+        return failure(errc::internal, "unknown worker request");
+    });
+}
+
+} // namespace docket::app
