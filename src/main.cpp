@@ -3,6 +3,8 @@
 #include <docket/app/commands.hpp>
 #include <docket/core/log.hpp>
 
+#include "../bench/bench.hpp"
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -17,6 +19,7 @@ constexpr const char* k_usage =
     "  serve                                   run the service\n"
     "  keys create [--tenant NAME]|list|revoke KEY_ID\n"
     "                                          manage API keys (while the service is stopped)\n"
+    "  bench SCENARIO [options]                measure docket against baselines (docket bench help)\n"
     "  version                                 print the version\n"
     "  help                                    this text\n"
     "options (flag, environment variable, default):\n";
@@ -47,6 +50,14 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (cmd == "worker") return docket::app::worker(3); // started by serve, never by hand
+    if (cmd == "bench") {
+        try {
+            return docket::bench::bench_main(std::vector<std::string>(argv + 2, argv + argc));
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "docket bench: %s\n", e.what());
+            return 1;
+        }
+    }
     if (cmd == "help" || cmd == "--help" || cmd == "-h") {
         std::printf("%s%s", k_usage, docket::config::describe_options().c_str());
         return 0;

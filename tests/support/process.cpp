@@ -1,4 +1,5 @@
-// Child-process plumbing for end-to-end tests: fork/exec with pipes, bounded waits, kill -9.
+// Child-process plumbing for end-to-end tests and `docket bench`: fork/exec with pipes, bounded
+// waits, kill -9.
 
 #include "process.hpp"
 
@@ -28,8 +29,6 @@ temp_dir::~temp_dir() {
     std::error_code ec;
     fs::remove_all(path_, ec);
 }
-
-std::string docket_binary() { return DOCKET_BINARY; }
 
 namespace {
 

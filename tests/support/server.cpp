@@ -14,6 +14,8 @@ namespace docket::test {
 
 using namespace std::chrono_literals;
 
+std::string docket_binary() { return DOCKET_BINARY; }
+
 docket_server::docket_server(std::vector<std::string> args) : args_(std::move(args)) {
     key_ = create_key("acme");
 }

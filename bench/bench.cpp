@@ -1,0 +1,111 @@
+// `docket bench SCENARIO [options]`: parses the options, runs the scenario, prints the table and
+// writes the JSON report and the SVG chart.
+
+#include "bench.hpp"
+
+#include "http_sink.hpp"
+#include "scenarios.hpp"
+
+#include <docket/core/units.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+namespace docket::bench {
+
+namespace {
+
+constexpr const char* k_usage = R"(usage: docket bench SCENARIO [options] [-- docket serve options]
+
+scenarios:
+  intake   closed loop against a fixed-202 Beast server (the baseline), docket, and docket
+           --fsync=false; then docket open loop at half its closed-loop rate (or --rate)
+  e2e      open loop (default 200/s) of submissions with a webhook to bench's own receiver,
+           which verifies every signature; latency from intended submit to webhook arrival
+
+options:
+  --duration D       each run's length (default 10s)
+  --connections N    keep-alive connections (default 64)
+  --rate R           open-loop arrival rate, requests/s
+  --requests N       stop each run after N requests
+  --size BYTES       document size (default 1KiB)
+  --json FILE        write the report as JSON
+  --chart FILE.svg   write throughput and latency per second as an SVG chart
+)";
+
+bool write_file(const std::string& path, const std::string& text) {
+    std::ofstream out(path);
+    out << text;
+    return static_cast<bool>(out);
+}
+
+} // namespace
+
+int bench_main(const std::vector<std::string>& args) {
+    if (args.empty() || args[0] == "help" || args[0] == "--help") {
+        std::printf("%s", k_usage);
+        return args.empty() ? 2 : 0;
+    }
+    const std::string scenario = args[0];
+    if (scenario == "baseline-server") return baseline_server_main();
+
+    bench_options o;
+    o.self = std::filesystem::read_symlink("/proc/self/exe").string();
+    std::map<std::string, std::string> flags;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        if (args[i] == "--") {
+            o.server_args.assign(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
+            break;
+        }
+        if (args[i].rfind("--", 0) != 0 || i + 1 >= args.size()) {
+            std::fprintf(stderr, "docket bench: expected --option value, got '%s'\n%s", args[i].c_str(), k_usage);
+            return 2;
+        }
+        flags[args[i].substr(2)] = args[i + 1];
+        ++i;
+    }
+    auto bad = [&](const std::string& name) {
+        std::fprintf(stderr, "docket bench: bad value for --%s: '%s'\n", name.c_str(), flags[name].c_str());
+        return 2;
+    };
+    for (const auto& [name, value] : flags) {
+        if (name == "duration") {
+            auto d = parse_duration(value);
+            if (!d || d->count() <= 0) return bad(name);
+            o.duration = *d;
+        } else if (name == "connections") {
+            o.connections = static_cast<unsigned>(std::strtoul(value.c_str(), nullptr, 10));
+            if (o.connections == 0 || o.connections > 20000) return bad(name);
+        } else if (name == "rate") {
+            o.rate = std::strtod(value.c_str(), nullptr);
+            if (!(o.rate > 0)) return bad(name);
+        } else if (name == "requests") {
+            o.requests = std::strtoull(value.c_str(), nullptr, 10);
+            if (o.requests == 0) return bad(name);
+        } else if (name == "size") {
+            auto s = parse_size(value);
+            if (!s || *s == 0) return bad(name);
+            o.size = *s;
+        } else if (name != "json" && name != "chart") {
+            std::fprintf(stderr, "docket bench: unknown option --%s\n%s", name.c_str(), k_usage);
+            return 2;
+        }
+    }
+
+    report r;
+    if (scenario == "intake") r = intake_scenario(o);
+    else if (scenario == "e2e") r = e2e_scenario(o);
+    else {
+        std::fprintf(stderr, "docket bench: unknown scenario '%s'\n%s", scenario.c_str(), k_usage);
+        return 2;
+    }
+    std::printf("%s", to_text(r).c_str());
+    std::fflush(stdout);
+    if (flags.count("json") && !write_file(flags["json"], to_json(r))) return bad("json");
+    if (flags.count("chart") && !write_file(flags["chart"], to_svg(r))) return bad("chart");
+    return 0;
+}
+
+} // namespace docket::bench

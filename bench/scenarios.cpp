@@ -1,0 +1,248 @@
+// intake and e2e scenarios of `docket bench`: real docket processes on loopback, started on fresh
+// data directories, with the baselines run in the same invocation.
+
+#include "scenarios.hpp"
+
+#include "corpus.hpp"
+#include "http_sink.hpp"
+#include "../tests/support/process.hpp"
+
+#include <docket/deliver/signing.hpp>
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <csignal>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+
+namespace docket::bench {
+
+using namespace std::chrono_literals;
+
+namespace {
+
+// A docket (or baseline) process under test, stopped at the end of the scope.
+class server {
+public:
+    //! docket serve on a fresh data directory with a new key.
+    static server docket(const bench_options& o, std::vector<std::string> extra) {
+        server s;
+        s.dir_ = std::make_unique<test::temp_dir>();
+        const auto data = (s.dir_->path() / "data").string();
+        auto k = test::run({o.self, "keys", "create", "--data-dir", data});
+        const auto at = k.out.find("dk_");
+        if (k.exit_code != 0 || at == std::string::npos) throw std::runtime_error("docket keys create failed: " + k.err);
+        s.key_ = k.out.substr(at, k.out.find('\n', at) - at);
+        std::vector<std::string> argv{o.self, "serve", "--data-dir", data, "--listen", "127.0.0.1:0", "--log-level", "warn",
+                                      "--max-queue-depth", "100000000"};
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        argv.insert(argv.end(), o.server_args.begin(), o.server_args.end());
+        s.start(argv, "listening on");
+        return s;
+    }
+    //! `docket bench baseline-server`.
+    static server baseline(const bench_options& o) {
+        server s;
+        s.dir_ = std::make_unique<test::temp_dir>();
+        s.start({o.self, "bench", "baseline-server"}, "listening");
+        return s;
+    }
+    ~server() {
+        if (!proc_) return;
+        proc_->signal(SIGTERM);
+        if (!proc_->wait(30s)) proc_->signal(SIGKILL);
+    }
+    server(server&&) = default;
+    unsigned short port() const { return port_; }
+    const std::string& key() const { return key_; }
+    process_usage usage() const { return usage_of(proc_->pid()); }
+
+private:
+    server() = default;
+    void start(const std::vector<std::string>& argv, const std::string& ready) {
+        proc_ = std::make_unique<test::child>(argv, dir_->path() / "server.log");
+        auto line = proc_->wait_for_line(ready, 30s);
+        if (!line) throw std::runtime_error(argv[1] + " did not start");
+        port_ = static_cast<unsigned short>(std::stoi(line->substr(line->find_last_of(": ") + 1)));
+    }
+    std::unique_ptr<test::temp_dir> dir_;
+    std::unique_ptr<test::child> proc_;
+    unsigned short port_ = 0;
+    std::string key_;
+};
+
+http_request submission(const std::string& key, const std::string& document,
+                        const std::vector<std::pair<std::string, std::string>>& fields = {}) {
+    const std::string boundary = "docket-bench-boundary-7f3a";
+    std::string body;
+    for (const auto& [name, value] : fields)
+        body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench.pdf\"\r\n"
+            "Content-Type: application/pdf\r\n\r\n" + document + "\r\n--" + boundary + "--\r\n";
+    return {"POST", "/v1/jobs", {{"Authorization", "Bearer " + key}, {"Content-Type", "multipart/form-data; boundary=" + boundary}},
+            std::move(body)};
+}
+
+run_report measure(const std::string& name, const bench_options& o, const server& s, const http_request& req, double rate,
+                   const reply_fn& judge) {
+    load_options lo;
+    lo.port = s.port();
+    lo.connections = o.connections;
+    lo.rate = rate;
+    lo.duration = o.duration;
+    lo.max_requests = o.requests;
+    run_report r{name, rate > 0 ? "open" : "closed", o.connections, rate, {}, std::nullopt};
+    r.load = run_load(lo, [&](std::uint64_t) -> const http_request& { return req; }, judge);
+    r.server = s.usage();
+    return r;
+}
+
+bool accepted(std::uint64_t, int status, std::string_view, steady::time_point) { return status == 202; }
+
+double ratio(double a, double b) { return b > 0 ? a / b : 0; }
+
+// The job id in a 202 body, without a full parse.
+std::string job_id(std::string_view body) {
+    const auto at = body.find(R"("id":")");
+    if (at == std::string_view::npos) return {};
+    const auto start = at + 6;
+    return std::string(body.substr(start, body.find('"', start) - start));
+}
+
+} // namespace
+
+report intake_scenario(const bench_options& o) {
+    report rep{"intake", {}, {}, {}};
+    const auto doc = small_pdf("docket bench intake", o.size);
+    {
+        auto base = server::baseline(o);
+        rep.runs.push_back(measure("baseline (fixed 202)", o, base, submission("none", doc), 0, accepted));
+    }
+    for (const bool fsync : {true, false}) {
+        auto s = server::docket(o, {"--fsync=" + std::string(fsync ? "true" : "false")});
+        rep.runs.push_back(measure(fsync ? "docket" : "docket --fsync=false", o, s, submission(s.key(), doc), 0, accepted));
+    }
+    const double durable = rep.runs[1].load.throughput();
+    {
+        const double rate = o.rate > 0 ? o.rate : std::max(1.0, durable / 2);
+        auto s = server::docket(o, {});
+        rep.runs.push_back(measure("docket", o, s, submission(s.key(), doc), rate, accepted));
+    }
+    rep.figures = {{"docket / baseline throughput", ratio(durable, rep.runs[0].load.throughput())},
+                   {"docket / docket --fsync=false throughput", ratio(durable, rep.runs[2].load.throughput())},
+                   {"open-loop p99 ms", static_cast<double>(rep.runs[3].load.latency_us.percentile(99)) / 1000.0},
+                   {"open-loop rate / closed-loop rate", ratio(rep.runs[3].rate, durable)}};
+    return rep;
+}
+
+report e2e_scenario(const bench_options& o) {
+    report rep{"e2e", {}, {}, {}};
+    const std::string secret = deliver::new_secret();
+    struct tracking {
+        std::mutex m;
+        std::unordered_map<std::string, steady::time_point> intended; // accepted, webhook not yet seen
+        std::unordered_map<std::string, steady::time_point> early;    // webhook seen before its 202 was read
+        std::set<std::string> webhook_ids;
+        std::uint64_t received = 0, duplicates = 0, bad_signatures = 0, unknown = 0;
+        load_result e2e;
+        std::vector<std::vector<std::uint32_t>> per_second;
+        steady::time_point start = steady::now();
+
+        void complete(steady::time_point intended_at, steady::time_point arrived) {
+            const auto us = std::chrono::duration_cast<std::chrono::microseconds>(arrived - intended_at).count();
+            e2e.latency_us.record(static_cast<std::uint64_t>(std::max<long long>(0, us)));
+            const auto second = static_cast<std::size_t>(std::max<steady::rep>(0, (arrived - start) / 1s));
+            if (per_second.size() <= second) per_second.resize(second + 1);
+            per_second[second].push_back(static_cast<std::uint32_t>(std::clamp<long long>(us, 0, UINT32_MAX)));
+            ++e2e.ok;
+            e2e.seconds = std::chrono::duration<double>(arrived - start).count();
+        }
+    } t;
+    http_sink receiver(
+        [&](const sink_request& r) {
+            const auto arrived = steady::now();
+            const auto id = r.header("webhook-id");
+            const auto ts = r.header("webhook-timestamp");
+            const std::string expected = deliver::sign({secret}, id, std::atoll(std::string(ts).c_str()), r.body);
+            std::lock_guard lock(t.m);
+            if (id.empty() || r.header("webhook-signature") != expected) {
+                ++t.bad_signatures;
+                return sink_reply{400, {}};
+            }
+            if (!t.webhook_ids.insert(std::string(id)).second) {
+                ++t.duplicates;
+                return sink_reply{204, {}};
+            }
+            boost::system::error_code ec;
+            auto v = boost::json::parse(r.body, ec);
+            const auto* data = ec ? nullptr : v.as_object().if_contains("data");
+            const auto* jid = data && data->is_object() ? data->as_object().if_contains("id") : nullptr;
+            if (!jid || !jid->is_string()) {
+                ++t.unknown;
+                return sink_reply{204, {}};
+            }
+            ++t.received;
+            const std::string job(jid->get_string());
+            if (auto it = t.intended.find(job); it != t.intended.end()) {
+                t.complete(it->second, arrived);
+                t.intended.erase(it);
+            } else {
+                t.early[job] = arrived;
+            }
+            return sink_reply{204, {}};
+        },
+        2);
+    const std::string url = "http://127.0.0.1:" + std::to_string(receiver.port()) + "/hook";
+    auto s = server::docket(o, {"--webhook-allow-http=true", "--webhook-allow-cidrs", "127.0.0.0/8"});
+    const auto req = submission(s.key(), small_pdf("docket bench e2e", o.size),
+                                {{"webhook_url", url}, {"webhook_secret", secret}, {"document_type", "invoice"}});
+    const double rate = o.rate > 0 ? o.rate : 200;
+    std::uint64_t submitted = 0;
+    t.start = steady::now();
+    auto run = measure("docket submit (202)", o, s, req, rate, [&](std::uint64_t, int status, std::string_view body, steady::time_point intended) {
+        if (status != 202) return false;
+        const auto id = job_id(body);
+        std::lock_guard lock(t.m);
+        ++submitted;
+        if (auto it = t.early.find(id); it != t.early.end()) {
+            t.complete(intended, it->second);
+            t.early.erase(it);
+        } else {
+            t.intended[id] = intended;
+        }
+        return true;
+    });
+    // Every accepted job must bring exactly one webhook; wait for the stragglers (bounded).
+    const auto deadline = steady::now() + 30s;
+    while (steady::now() < deadline) {
+        {
+            std::lock_guard lock(t.m);
+            if (t.received >= submitted) break;
+        }
+        std::this_thread::sleep_for(10ms);
+    }
+    std::lock_guard lock(t.m);
+    run.server = s.usage();
+    rep.runs.push_back(run);
+    t.e2e.timeline = summarize_seconds(t.per_second, {});
+    run_report webhook{"submit -> webhook", "open", o.connections, rate, std::move(t.e2e), std::nullopt};
+    webhook.load.sent = submitted;
+    webhook.load.errors = submitted - std::min(submitted, webhook.load.ok);
+    rep.runs.push_back(std::move(webhook));
+    const auto& l = rep.runs.back().load;
+    rep.figures = {{"submit -> webhook p50 ms", static_cast<double>(l.latency_us.percentile(50)) / 1000.0},
+                   {"submit -> webhook p99 ms", static_cast<double>(l.latency_us.percentile(99)) / 1000.0},
+                   {"webhooks missing", static_cast<double>(submitted - std::min(submitted, t.received))},
+                   {"webhooks duplicated", static_cast<double>(t.duplicates)},
+                   {"bad signatures", static_cast<double>(t.bad_signatures)}};
+    if (t.received < submitted) rep.notes.push_back(std::to_string(submitted - t.received) + " accepted jobs brought no webhook within 30 s");
+    if (t.duplicates) rep.notes.push_back(std::to_string(t.duplicates) + " webhooks arrived twice");
+    if (t.bad_signatures) rep.notes.push_back(std::to_string(t.bad_signatures) + " webhooks failed signature verification");
+    return rep;
+}
+
+} // namespace docket::bench

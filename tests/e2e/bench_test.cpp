@@ -1,0 +1,73 @@
+#include "../support/process.hpp"
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+using namespace docket::test;
+
+namespace {
+
+// Runs `docket bench` briefly and returns its JSON report.
+boost::json::value bench_report(const std::vector<std::string>& args, const temp_dir& dir) {
+    std::vector<std::string> argv{docket_binary(), "bench"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto json_path = (dir.path() / "report.json").string();
+    const auto svg_path = (dir.path() / "chart.svg").string();
+    for (const auto& a : {std::string("--json"), json_path, std::string("--chart"), svg_path}) argv.push_back(a);
+    auto r = run(argv, {}, std::chrono::seconds(120));
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    std::ifstream svg(svg_path);
+    std::string chart((std::istreambuf_iterator<char>(svg)), {});
+    CHECK(chart.find("<polyline") != std::string::npos);
+    std::ifstream in(json_path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return boost::json::parse(ss.str());
+}
+
+} // namespace
+
+TEST_CASE("docket bench intake runs the baseline, docket with and without fsync, and an open loop", "[e2e][bench]") {
+    temp_dir dir;
+    auto v = bench_report({"intake", "--duration", "1s", "--connections", "8"}, dir);
+    const auto& runs = v.at("runs").as_array();
+    REQUIRE(runs.size() == 4);
+    for (const auto& run : runs) {
+        INFO(boost::json::serialize(run));
+        CHECK(run.at("ok").to_number<std::int64_t>() > 0);
+        CHECK(run.at("errors").to_number<std::int64_t>() == 0);
+        CHECK(run.at("latency_us").at("p99").to_number<std::int64_t>() > 0);
+        CHECK(run.at("server").at("peak_rss_kib").to_number<std::int64_t>() > 0);
+    }
+    CHECK(runs.at(3).at("mode").as_string() == "open");
+    CHECK(v.at("figures").at("docket / baseline throughput").to_number<double>() > 0);
+    CHECK(v.at("figures").at("docket / docket --fsync=false throughput").to_number<double>() > 0);
+}
+
+TEST_CASE("docket bench e2e gets every webhook exactly once with a valid signature", "[e2e][bench]") {
+    temp_dir dir;
+    auto v = bench_report({"e2e", "--duration", "2s", "--rate", "100", "--connections", "4"}, dir);
+    const auto& runs = v.at("runs").as_array();
+    REQUIRE(runs.size() == 2);
+    const auto submitted = runs.at(0).at("ok").to_number<std::int64_t>();
+    CHECK(submitted == 200);
+    CHECK(runs.at(1).at("ok").to_number<std::int64_t>() == submitted);
+    const auto& f = v.at("figures");
+    CHECK(f.at("webhooks missing").to_number<double>() == 0);
+    CHECK(f.at("webhooks duplicated").to_number<double>() == 0);
+    CHECK(f.at("bad signatures").to_number<double>() == 0);
+    CHECK(f.at("submit -> webhook p99 ms").to_number<double>() > 0);
+}
+
+TEST_CASE("docket bench refuses unknown scenarios and bad options with exit code 2", "[e2e][bench]") {
+    CHECK(run({docket_binary(), "bench", "nonsense"}).exit_code == 2);
+    CHECK(run({docket_binary(), "bench", "intake", "--duration", "soon"}).exit_code == 2);
+    CHECK(run({docket_binary(), "bench", "intake", "--colour", "blue"}).exit_code == 2);
+    auto help = run({docket_binary(), "bench", "help"});
+    CHECK(help.exit_code == 0);
+    CHECK(help.out.find("e2e") != std::string::npos);
+}
