@@ -24,6 +24,13 @@ scenarios:
            --fsync=false; then docket open loop at half its closed-loop rate (or --rate)
   e2e      open loop (default 200/s) of submissions with a webhook to bench's own receiver,
            which verifies every signature; latency from intended submit to webhook arrival
+  deliver  --requests jobs (default 5000) complete, then their endpoint's deliveries are replayed
+           at once to a loopback sink; baseline: raw keep-alive POSTs of the same body, same sink
+  queue    in-process: --connections producers commit jobs through the group committer, two
+           consumers pop them (durable -> pickup latency); baselines: RocksDB puts by one writer
+           with sync=true and sync=false
+  extract  text-layer and OCR pages/s through docket against pdftotext and tesseract, two
+           processes at a time, on the same generated files (--docs, --pages, --ocr-pages)
 
 options:
   --duration D       each run's length (default 10s)
@@ -31,6 +38,9 @@ options:
   --rate R           open-loop arrival rate, requests/s
   --requests N       stop each run after N requests
   --size BYTES       document size (default 1KiB)
+  --docs N           extract: text PDFs (default 10)
+  --pages N          extract: pages per text PDF (default 50)
+  --ocr-pages N      extract: 300-dpi page images to OCR (default 4)
   --json FILE        write the report as JSON
   --chart FILE.svg   write throughput and latency per second as an SVG chart
 )";
@@ -88,6 +98,10 @@ int bench_main(const std::vector<std::string>& args) {
             auto s = parse_size(value);
             if (!s || *s == 0) return bad(name);
             o.size = *s;
+        } else if (name == "docs" || name == "pages" || name == "ocr-pages") {
+            const auto n = std::strtoul(value.c_str(), nullptr, 10);
+            if (n == 0 || n > 100000) return bad(name);
+            (name == "docs" ? o.docs : name == "pages" ? o.pages : o.ocr_pages) = static_cast<unsigned>(n);
         } else if (name != "json" && name != "chart") {
             std::fprintf(stderr, "docket bench: unknown option --%s\n%s", name.c_str(), k_usage);
             return 2;
@@ -97,6 +111,9 @@ int bench_main(const std::vector<std::string>& args) {
     report r;
     if (scenario == "intake") r = intake_scenario(o);
     else if (scenario == "e2e") r = e2e_scenario(o);
+    else if (scenario == "deliver") r = deliver_scenario(o);
+    else if (scenario == "queue") r = queue_scenario(o);
+    else if (scenario == "extract") r = extract_scenario(o);
     else {
         std::fprintf(stderr, "docket bench: unknown scenario '%s'\n%s", scenario.c_str(), k_usage);
         return 2;

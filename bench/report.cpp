@@ -71,14 +71,18 @@ std::string to_text(const report& r) {
     char line[512];
     for (const auto& run : r.runs) {
         const auto& l = run.load;
-        std::snprintf(line, sizeof line, "  %-24s %-6s c=%-4u %s sent=%llu ok=%llu errors=%llu  %.0f/s  p50=%s p90=%s p99=%s p99.9=%s max=%s",
-                      run.name.c_str(), run.mode.c_str(), run.connections,
+        std::snprintf(line, sizeof line, "  %-32s %-6s c=%-4u %s sent=%llu ok=%llu errors=%llu  %.1f/s", run.name.c_str(),
+                      run.mode.c_str(), run.connections,
                       run.rate > 0 ? ("rate=" + std::to_string(static_cast<long long>(run.rate))).c_str() : "",
                       static_cast<unsigned long long>(l.sent), static_cast<unsigned long long>(l.ok),
-                      static_cast<unsigned long long>(l.errors), l.throughput(), ms(l.latency_us.percentile(50)).c_str(),
-                      ms(l.latency_us.percentile(90)).c_str(), ms(l.latency_us.percentile(99)).c_str(),
-                      ms(l.latency_us.percentile(99.9)).c_str(), ms(l.latency_us.max()).c_str());
+                      static_cast<unsigned long long>(l.errors), l.throughput());
         out += line;
+        if (l.latency_us.count() > 0) { // batch runs (extract) time the whole batch only
+            std::snprintf(line, sizeof line, "  p50=%s p90=%s p99=%s p99.9=%s max=%s", ms(l.latency_us.percentile(50)).c_str(),
+                          ms(l.latency_us.percentile(90)).c_str(), ms(l.latency_us.percentile(99)).c_str(),
+                          ms(l.latency_us.percentile(99.9)).c_str(), ms(l.latency_us.max()).c_str());
+            out += line;
+        }
         if (run.server) {
             std::snprintf(line, sizeof line, "  server cpu=%.1fs peak_rss=%.1fMiB workers_rss=%.1fMiB", run.server->cpu_seconds,
                           static_cast<double>(run.server->peak_rss_kib) / 1024.0,

@@ -5,6 +5,7 @@
 
 #include "corpus.hpp"
 #include "http_sink.hpp"
+#include "../tests/support/http_client.hpp"
 #include "../tests/support/process.hpp"
 
 #include <docket/deliver/signing.hpp>
@@ -242,6 +243,108 @@ report e2e_scenario(const bench_options& o) {
     if (t.received < submitted) rep.notes.push_back(std::to_string(submitted - t.received) + " accepted jobs brought no webhook within 30 s");
     if (t.duplicates) rep.notes.push_back(std::to_string(t.duplicates) + " webhooks arrived twice");
     if (t.bad_signatures) rep.notes.push_back(std::to_string(t.bad_signatures) + " webhooks failed signature verification");
+    return rep;
+}
+
+report deliver_scenario(const bench_options& o) {
+    report rep{"deliver", {}, {}, {}};
+    const std::uint64_t n = o.requests ? o.requests : 5000;
+    constexpr unsigned k_per_origin = 8; // docket's --webhook-per-origin-concurrency default
+    struct sink_state {
+        std::mutex m;
+        std::uint64_t count = 0;
+        std::string sample_body;
+        std::vector<steady::time_point> arrivals;
+    } st;
+    http_sink sink(
+        [&](const sink_request& r) {
+            const auto now = steady::now();
+            std::lock_guard lock(st.m);
+            ++st.count;
+            st.arrivals.push_back(now);
+            if (st.sample_body.empty()) st.sample_body = std::string(r.body);
+            return sink_reply{204, {}};
+        },
+        1);
+    auto wait_for = [&](std::uint64_t count) {
+        const auto deadline = steady::now() + 120s;
+        for (;;) {
+            {
+                std::lock_guard lock(st.m);
+                if (st.count >= count) return true;
+            }
+            if (steady::now() > deadline) return false;
+            std::this_thread::sleep_for(2ms);
+        }
+    };
+
+    auto s = server::docket(o, {"--webhook-allow-http=true", "--webhook-allow-cidrs", "127.0.0.0/8"});
+    test::http_client api("127.0.0.1", s.port());
+    const std::vector<std::pair<std::string, std::string>> auth{{"Authorization", "Bearer " + s.key()},
+                                                                {"Content-Type", "application/json"}};
+    auto created = api.request("POST", "/v1/webhooks", auth,
+                               R"({"url":"http://127.0.0.1:)" + std::to_string(sink.port()) + R"(/hook"})");
+    if (created.status != 201) throw std::runtime_error("registering the endpoint failed: " + created.body);
+    const std::string endpoint = std::string(boost::json::parse(created.body).at("id").as_string());
+
+    // The jobs and their first deliveries (not measured: extraction runs alongside).
+    bench_options submit = o;
+    submit.requests = n;
+    submit.duration = std::chrono::minutes(10);
+    submit.connections = std::min(o.connections, 16u);
+    auto first = measure("docket submit (202)", submit, s, submission(s.key(), "webhook bench document"), 0, accepted);
+    if (!wait_for(first.load.ok)) rep.notes.push_back("not every job delivered its first webhook within 120 s");
+    std::this_thread::sleep_for(500ms); // let the last attempts be recorded before replaying them
+
+    // docket: every delivery of the endpoint replayed at once; timed from the replay request.
+    std::uint64_t before;
+    {
+        std::lock_guard lock(st.m);
+        before = st.count;
+    }
+    const auto t0 = steady::now();
+    auto replay = api.request("POST", "/v1/webhooks/" + endpoint + "/replay?since=0", {auth[0]});
+    const auto replayed = replay.status == 202 ? boost::json::parse(replay.body).at("replayed").to_number<std::uint64_t>() : 0;
+    const bool all = replayed > 0 && wait_for(before + replayed);
+    run_report docket_run{"docket deliveries", "burst", k_per_origin, 0, {}, s.usage()};
+    {
+        std::lock_guard lock(st.m);
+        auto& l = docket_run.load;
+        l.sent = replayed;
+        l.ok = st.count - before;
+        l.errors = replayed - std::min(replayed, l.ok);
+        std::vector<std::vector<std::uint32_t>> per_second;
+        for (std::size_t i = before; i < st.arrivals.size(); ++i) {
+            const auto us = std::chrono::duration_cast<std::chrono::microseconds>(st.arrivals[i] - t0).count();
+            l.latency_us.record(static_cast<std::uint64_t>(std::max<long long>(0, us)));
+            const auto second = static_cast<std::size_t>(us / 1'000'000);
+            if (per_second.size() <= second) per_second.resize(second + 1);
+            per_second[second].push_back(static_cast<std::uint32_t>(std::min<long long>(us, UINT32_MAX)));
+            l.seconds = std::max(l.seconds, static_cast<double>(us) / 1e6);
+        }
+        l.timeline = summarize_seconds(per_second, {});
+    }
+    if (!all) rep.notes.push_back("the replay did not complete within 120 s");
+
+    // Baseline: the same bodies POSTed by a plain keep-alive loop.
+    std::string body;
+    {
+        std::lock_guard lock(st.m);
+        body = st.sample_body;
+    }
+    http_request raw{"POST", "/hook", {{"Content-Type", "application/json"}}, body};
+    load_options lo;
+    lo.port = sink.port();
+    lo.connections = k_per_origin;
+    lo.max_requests = replayed ? replayed : n;
+    lo.duration = std::chrono::minutes(10);
+    run_report base{"raw keep-alive POST", "closed", k_per_origin, 0, {}, std::nullopt};
+    base.load = run_load(lo, [&](std::uint64_t) -> const http_request& { return raw; },
+                         [](std::uint64_t, int status, std::string_view, steady::time_point) { return status == 204; });
+    rep.runs = {std::move(first), std::move(docket_run), std::move(base)};
+    rep.figures = {{"docket deliveries/s", rep.runs[1].load.throughput()},
+                   {"raw POSTs/s", rep.runs[2].load.throughput()},
+                   {"docket / raw POST rate", ratio(rep.runs[1].load.throughput(), rep.runs[2].load.throughput())}};
     return rep;
 }
 

@@ -18,6 +18,9 @@ struct bench_options {
     double rate = 0;                                  //!< open-loop rate; 0 = the scenario's default
     std::uint64_t requests = 0;                       //!< per run; 0 = bounded by duration
     std::uint64_t size = 1024;                        //!< document size in bytes
+    unsigned docs = 10;                               //!< extract: text PDFs
+    unsigned pages = 50;                              //!< extract: pages per text PDF
+    unsigned ocr_pages = 4;                           //!< extract: 300-dpi page images
     std::vector<std::string> server_args;            //!< passed on to `docket serve`
 };
 
@@ -28,5 +31,19 @@ report intake_scenario(const bench_options& o);
 //! Open loop of submissions with a webhook to bench's own receiver, which verifies every
 //! signature; latency from intended submit to webhook arrival.
 report e2e_scenario(const bench_options& o);
+
+//! Webhook fan-out: --requests jobs (default 5000) complete, then their endpoint's deliveries are
+//! replayed at once to an in-process sink; the same number of raw keep-alive POSTs of the same
+//! body to the same sink, with as many connections as docket uses per origin, is the baseline.
+report deliver_scenario(const bench_options& o);
+
+//! The durable queue in-process: --connections producers commit jobs (job + document of --size)
+//! through the group committer and push them when durable; two consumers pop them. Baselines:
+//! single-writer RocksDB puts with sync=true and sync=false.
+report queue_scenario(const bench_options& o);
+
+//! Text-layer and OCR pages/s through docket (submit to last job done) against pdftotext and
+//! tesseract (OMP_THREAD_LIMIT=1), two processes at a time, on the same generated files.
+report extract_scenario(const bench_options& o);
 
 } // namespace docket::bench

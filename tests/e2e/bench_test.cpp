@@ -71,3 +71,39 @@ TEST_CASE("docket bench refuses unknown scenarios and bad options with exit code
     CHECK(help.exit_code == 0);
     CHECK(help.out.find("e2e") != std::string::npos);
 }
+
+TEST_CASE("docket bench deliver replays every delivery to the sink and runs the raw POST baseline", "[e2e][bench]") {
+    temp_dir dir;
+    auto v = bench_report({"deliver", "--requests", "200"}, dir);
+    const auto& runs = v.at("runs").as_array();
+    REQUIRE(runs.size() == 3);
+    CHECK(runs.at(0).at("ok").to_number<std::int64_t>() == 200); // submissions
+    CHECK(runs.at(1).at("sent").to_number<std::int64_t>() == 200); // replayed
+    CHECK(runs.at(1).at("ok").to_number<std::int64_t>() == 200);   // arrived
+    CHECK(runs.at(2).at("ok").to_number<std::int64_t>() == 200);
+    CHECK(v.at("figures").at("docket / raw POST rate").to_number<double>() > 0);
+    CHECK(v.at("notes").as_array().empty());
+}
+
+TEST_CASE("docket bench queue picks up every durable job and runs both RocksDB baselines", "[e2e][bench]") {
+    temp_dir dir;
+    auto v = bench_report({"queue", "--duration", "1s", "--connections", "8"}, dir);
+    const auto& runs = v.at("runs").as_array();
+    REQUIRE(runs.size() == 4);
+    const auto committed = runs.at(0).at("ok").to_number<std::int64_t>();
+    CHECK(committed > 0);
+    CHECK(runs.at(1).at("ok").to_number<std::int64_t>() == committed);
+    CHECK(runs.at(2).at("ok").to_number<std::int64_t>() > 0);
+    CHECK(runs.at(3).at("ok").to_number<std::int64_t>() > 0);
+    CHECK(v.at("figures").at("pickup p99 ms").to_number<double>() >= 0);
+}
+
+TEST_CASE("docket bench extract times docket, pdftotext and tesseract on the same files", "[e2e][bench][ocr]") {
+    temp_dir dir;
+    auto v = bench_report({"extract", "--docs", "2", "--pages", "3", "--ocr-pages", "1"}, dir);
+    const auto& runs = v.at("runs").as_array();
+    REQUIRE(runs.size() == 4);
+    CHECK(runs.at(0).at("ok").to_number<std::int64_t>() == 6);
+    CHECK(runs.at(2).at("ok").to_number<std::int64_t>() == 1);
+    for (const char* f : {"text: docket / pdftotext", "OCR: docket / tesseract"}) CHECK(v.at("figures").at(f).to_number<double>() > 0);
+}

@@ -147,4 +147,5 @@ TEST_CASE("a report renders as JSON with every run and as an SVG with a line per
     for (auto at = svg.find("<polyline"); at != std::string::npos; at = svg.find("<polyline", at + 1)) ++lines;
     CHECK(lines == 6); // throughput, p99, p50 for each run
     CHECK(to_text(rep).find("p99=0.99ms") != std::string::npos);
+    CHECK(to_text(rep).find("500.0/s") != std::string::npos);
 }
