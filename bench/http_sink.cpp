@@ -2,6 +2,7 @@
 // a POST (read it whole, answer a fixed 202), so docket's rate can be read as a ratio of it.
 
 #include "http_sink.hpp"
+#include "net.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -23,11 +24,6 @@
 
 namespace docket::bench {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = beast::http;
-using tcp = asio::ip::tcp;
-constexpr auto k_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr auto k_io_timeout = std::chrono::seconds(30);
 
 std::string_view sink_request::header(std::string_view name) const {

@@ -2,6 +2,7 @@
 // on every connect, write and read. Called by the scenarios in bench/scenarios.cpp.
 
 #include "load.hpp"
+#include "net.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -21,11 +22,6 @@
 
 namespace docket::bench {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = beast::http;
-using tcp = asio::ip::tcp;
-constexpr auto k_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
