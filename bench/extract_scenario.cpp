@@ -4,13 +4,13 @@
 #include "scenarios.hpp"
 
 #include "corpus.hpp"
+#include "server_process.hpp"
 #include "../tests/support/http_client.hpp"
 #include "../tests/support/process.hpp"
 
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -28,8 +28,13 @@ std::string read_all(const fs::path& p) {
     return {std::istreambuf_iterator<char>(in), {}};
 }
 
-// Seconds for docket to take every file and finish every job (polling, as a client would).
-double docket_seconds(test::http_client& c, const std::string& key, const std::vector<fs::path>& files) {
+struct timed_pages {
+    double seconds = 0;
+    std::int64_t pages = 0; //!< as the finished jobs report them
+};
+
+// Time for docket to take every file and finish every job (polling, as a client would).
+timed_pages docket_pages(test::http_client& c, const std::string& key, const std::vector<fs::path>& files) {
     const std::vector<std::pair<std::string, std::string>> auth{{"Authorization", "Bearer " + key}};
     const auto t0 = steady::now();
     std::vector<std::string> ids;
@@ -41,16 +46,21 @@ double docket_seconds(test::http_client& c, const std::string& key, const std::v
         if (r.status != 202) throw std::runtime_error("submission refused: " + r.body);
         ids.push_back(std::string(boost::json::parse(r.body).at("id").as_string()));
     }
+    std::int64_t pages = 0;
     for (const auto& id : ids) {
         for (;;) {
             auto r = c.request("GET", "/v1/jobs/" + id, auth);
-            const auto status = std::string(boost::json::parse(r.body).at("status").as_string());
-            if (status == "succeeded") break;
+            const auto job = boost::json::parse(r.body);
+            const auto status = std::string(job.at("status").as_string());
+            if (status == "succeeded") {
+                pages += job.at("document").at("pages").to_number<std::int64_t>();
+                break;
+            }
             if (status == "failed" || status == "canceled") throw std::runtime_error("job " + id + " " + status + ": " + r.body);
             std::this_thread::sleep_for(5ms);
         }
     }
-    return std::chrono::duration<double>(steady::now() - t0).count();
+    return {std::chrono::duration<double>(steady::now() - t0).count(), pages};
 }
 
 // Seconds for `make(file)` commands over the files, two processes at a time.
@@ -98,36 +108,28 @@ report extract_scenario(const bench_options& o) {
         if (e.path().filename().string().rfind("page", 0) == 0) images.push_back(e.path());
     std::sort(images.begin(), images.end());
 
-    // docket on its defaults (one worker process per core), warmed up on one file of each kind.
-    const auto data = (dir.path() / "data").string();
-    auto k = test::run({o.self, "keys", "create", "--data-dir", data});
-    const auto at = k.out.find("dk_");
-    if (at == std::string::npos) throw std::runtime_error("docket keys create failed");
-    const std::string key = k.out.substr(at, k.out.find('\n', at) - at);
-    std::vector<std::string> argv{o.self, "serve", "--data-dir", data, "--listen", "127.0.0.1:0", "--log-level", "warn",
-                                  "--max-pages", "100000"};
-    argv.insert(argv.end(), o.server_args.begin(), o.server_args.end());
-    test::child server(argv, dir.path() / "server.log");
-    auto line = server.wait_for_line("listening on", 30s);
-    if (!line) throw std::runtime_error("docket serve did not start");
-    test::http_client c("127.0.0.1", static_cast<unsigned short>(std::stoi(line->substr(line->rfind(':') + 1))), 120s);
-    docket_seconds(c, key, {pdfs.front(), images.front()});
-
+    // docket on its defaults (one worker process per core), warmed up on one file of each kind,
+    // and stopped before the tools run.
+    timed_pages docket_text, docket_ocr;
+    process_usage usage;
+    {
+        auto s = server::docket(o, {"--max-pages", "100000"});
+        test::http_client c("127.0.0.1", s.port(), 120s);
+        docket_pages(c, s.key(), {pdfs.front(), images.front()});
+        docket_text = docket_pages(c, s.key(), pdfs);
+        docket_ocr = docket_pages(c, s.key(), images);
+        usage = s.usage();
+    }
     const double text_pages = static_cast<double>(o.docs * o.pages);
-    const double t_docket_text = docket_seconds(c, key, pdfs);
-    const double t_docket_ocr = docket_seconds(c, key, images);
-    const auto usage = usage_of(server.pid());
-    server.signal(SIGTERM);
-    server.wait(30s);
     const double t_pdftotext = tool_seconds(pdfs, [](const fs::path& f) { return std::vector<std::string>{"/usr/bin/pdftotext", f.string(), "/dev/null"}; });
     const double t_tesseract = tool_seconds(images, [&](const fs::path& f) {
         return std::vector<std::string>{"/usr/bin/tesseract", f.string(), (f.parent_path() / (f.stem().string() + "-out")).string()};
     });
 
-    rep.runs.push_back(pages_run("docket text layer", text_pages, t_docket_text));
+    rep.runs.push_back(pages_run("docket text layer", static_cast<double>(docket_text.pages), docket_text.seconds));
     rep.runs.back().server = usage;
     rep.runs.push_back(pages_run("pdftotext x2", text_pages, t_pdftotext));
-    rep.runs.push_back(pages_run("docket OCR", static_cast<double>(images.size()), t_docket_ocr));
+    rep.runs.push_back(pages_run("docket OCR", static_cast<double>(docket_ocr.pages), docket_ocr.seconds));
     rep.runs.push_back(pages_run("tesseract x2", static_cast<double>(images.size()), t_tesseract));
     auto rate = [&](std::size_t i) { return rep.runs[i].load.throughput(); };
     rep.figures = {{"docket text pages/s", rate(0)},       {"pdftotext x2 pages/s", rate(1)},

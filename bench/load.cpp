@@ -30,11 +30,9 @@ struct run_state {
     const request_fn& make;
     const reply_fn& judge;
     steady::time_point start, end;
-    std::uint64_t next = 0;
-    steady::time_point last_reply;
-    load_result result;
-    std::vector<std::vector<std::uint32_t>> per_second; // latencies (µs) by completion second
-    std::vector<std::uint64_t> errors_per_second;
+    std::uint64_t next = 0, sent = 0;
+    std::map<int, std::uint64_t> statuses;
+    run_log log{start};
 
     // The next request's index and intended send time, or nothing when the run is over.
     std::optional<std::pair<std::uint64_t, steady::time_point>> take() {
@@ -52,22 +50,9 @@ struct run_state {
     }
 
     void note(bool ok, int status, steady::time_point intended, steady::time_point done) {
-        ++result.statuses[status];
-        last_reply = std::max(last_reply, done);
-        const auto second = static_cast<std::size_t>(std::max<steady::rep>(0, (done - start) / std::chrono::seconds(1)));
-        if (per_second.size() <= second) {
-            per_second.resize(second + 1);
-            errors_per_second.resize(second + 1);
-        }
-        if (!ok) {
-            ++result.errors;
-            ++errors_per_second[second];
-            return;
-        }
-        ++result.ok;
-        const auto us = std::chrono::duration_cast<std::chrono::microseconds>(done - intended).count();
-        result.latency_us.record(static_cast<std::uint64_t>(std::max<long long>(0, us)));
-        per_second[second].push_back(static_cast<std::uint32_t>(std::min<long long>(us, UINT32_MAX)));
+        ++statuses[status];
+        if (ok) log.success(micros_between(intended, done), done);
+        else log.failure(done);
     }
 };
 
@@ -89,7 +74,7 @@ asio::awaitable<void> connection(run_state& st) {
         for (const auto& [k, v] : spec.headers) req.set(k, v);
         req.body() = spec.body;
         req.prepare_payload();
-        ++st.result.sent;
+        ++st.sent;
         int status = 0;
         bool keep = false;
         std::string body;
@@ -129,34 +114,53 @@ asio::awaitable<void> connection(run_state& st) {
 
 } // namespace
 
-std::vector<second_stats> summarize_seconds(std::vector<std::vector<std::uint32_t>>& per_second,
-                                            const std::vector<std::uint64_t>& errors_per_second) {
-    std::vector<second_stats> out;
-    for (std::size_t s = 0; s < per_second.size(); ++s) {
-        auto& v = per_second[s];
+std::size_t run_log::second_of(steady::time_point t) {
+    last_ = std::max(last_, t);
+    const auto second = static_cast<std::size_t>(std::max<steady::rep>(0, (t - start_) / std::chrono::seconds(1)));
+    if (per_second_.size() <= second) {
+        per_second_.resize(second + 1);
+        errors_.resize(second + 1);
+    }
+    return second;
+}
+
+void run_log::success(std::uint64_t latency_us, steady::time_point done) {
+    ++r_.ok;
+    r_.latency_us.record(latency_us);
+    per_second_[second_of(done)].push_back(static_cast<std::uint32_t>(std::min<std::uint64_t>(latency_us, UINT32_MAX)));
+}
+
+void run_log::failure(steady::time_point done) {
+    ++r_.errors;
+    ++errors_[second_of(done)];
+}
+
+load_result run_log::result() && {
+    for (std::size_t s = 0; s < per_second_.size(); ++s) {
+        auto& v = per_second_[s];
         std::sort(v.begin(), v.end());
         auto at = [&](double percent) -> std::uint64_t {
             return v.empty() ? 0 : v[std::min(v.size() - 1, static_cast<std::size_t>(percent / 100.0 * static_cast<double>(v.size())))];
         };
-        out.push_back({v.size(), s < errors_per_second.size() ? errors_per_second[s] : 0, at(50), at(99), v.empty() ? 0 : v.back()});
+        r_.timeline.push_back({v.size(), errors_[s], at(50), at(99), v.empty() ? 0 : v.back()});
     }
-    return out;
+    r_.seconds = std::chrono::duration<double>(last_ - start_).count();
+    return std::move(r_);
 }
 
 load_result run_load(const load_options& opt, const request_fn& make, const reply_fn& judge) {
     asio::io_context io;
-    run_state st{opt, make, judge};
-    st.start = steady::now();
-    st.end = st.start + opt.duration;
-    st.last_reply = st.start;
+    const auto start = steady::now();
+    run_state st{opt, make, judge, start, start + opt.duration};
     for (unsigned i = 0; i < std::max(1u, opt.connections); ++i)
         asio::co_spawn(io, connection(st), [](std::exception_ptr e) {
             if (e) std::rethrow_exception(e); // a bug in the generator: stop the run loudly
         });
     io.run();
-    st.result.seconds = std::chrono::duration<double>(st.last_reply - st.start).count();
-    st.result.timeline = summarize_seconds(st.per_second, st.errors_per_second);
-    return std::move(st.result);
+    auto result = std::move(st.log).result();
+    result.sent = st.sent;
+    result.statuses = std::move(st.statuses);
+    return result;
 }
 
 } // namespace docket::bench

@@ -55,9 +55,29 @@ using request_fn = std::function<const http_request&(std::uint64_t index)>;
 //! Judges a reply: true counts it as a success. `intended` is when it was meant to be sent.
 using reply_fn = std::function<bool(std::uint64_t index, int status, std::string_view body, steady::time_point intended)>;
 
-//! Per-second figures from latencies (µs) grouped by completion second; sorts the groups.
-std::vector<second_stats> summarize_seconds(std::vector<std::vector<std::uint32_t>>& per_second,
-                                            const std::vector<std::uint64_t>& errors_per_second);
+//! Whole microseconds from `from` to `to`; 0 if `to` is earlier.
+inline std::uint64_t micros_between(steady::time_point from, steady::time_point to) {
+    return to > from ? static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(to - from).count()) : 0;
+}
+
+//! What a run records as it goes: successes with their latency and failures, by the second
+//! (counted from `start`) in which they completed. Not thread-safe: callers sharing one lock it.
+class run_log {
+public:
+    explicit run_log(steady::time_point start = steady::now()) : start_(start), last_(start) {}
+    void success(std::uint64_t latency_us, steady::time_point done);
+    void failure(steady::time_point done);
+    //! ok, errors, the histogram, per-second p50/p99/max and the seconds to the last completion
+    //! (`sent` and `statuses` are the caller's).
+    load_result result() &&;
+
+private:
+    std::size_t second_of(steady::time_point t);
+    steady::time_point start_, last_;
+    load_result r_;
+    std::vector<std::vector<std::uint32_t>> per_second_;
+    std::vector<std::uint64_t> errors_;
+};
 
 //! Runs the load and returns what it saw.
 load_result run_load(const load_options& opt, const request_fn& make, const reply_fn& judge);

@@ -23,9 +23,6 @@ namespace {
 
 constexpr unsigned k_consumers = 2; // the extraction threads on this 2-core machine
 
-std::uint64_t since_us(steady::time_point t) {
-    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - t).count());
-}
 
 // Single-writer puts of `value` for about `budget`: a run of the RocksDB baseline.
 run_report rocksdb_puts(const std::filesystem::path& dir, bool sync, const std::string& value, std::chrono::milliseconds budget) {
@@ -38,20 +35,15 @@ run_report rocksdb_puts(const std::filesystem::path& dir, bool sync, const std::
     wo.sync = sync;
     run_report r{sync ? "RocksDB put sync=true, 1 writer" : "RocksDB put sync=false, 1 writer", "closed", 1, 0, {}, std::nullopt};
     const auto start = steady::now();
-    std::vector<std::vector<std::uint32_t>> per_second;
+    run_log log(start);
     for (std::uint64_t i = 0; steady::now() - start < budget; ++i) {
         const auto t = steady::now();
         if (!db->Put(wo, "k" + std::to_string(i), value).ok()) throw std::runtime_error("baseline put failed");
-        const auto us = since_us(t);
-        r.load.latency_us.record(us);
-        const auto second = static_cast<std::size_t>((steady::now() - start) / std::chrono::seconds(1));
-        if (per_second.size() <= second) per_second.resize(second + 1);
-        per_second[second].push_back(static_cast<std::uint32_t>(us));
-        ++r.load.sent;
-        ++r.load.ok;
+        const auto done = steady::now();
+        log.success(micros_between(t, done), done);
     }
-    r.load.seconds = std::chrono::duration<double>(steady::now() - start).count();
-    r.load.timeline = summarize_seconds(per_second, {});
+    r.load = std::move(log).result();
+    r.load.sent = r.load.ok;
     return r;
 }
 
@@ -74,17 +66,11 @@ report queue_scenario(const bench_options& o) {
         std::atomic<std::uint64_t> next{1}, committed{0};
 
         std::mutex m;
-        run_report commit{"commit (group fsync)", "closed", o.connections, 0, {}, std::nullopt};
-        run_report pickup{"durable -> worker pickup", "closed", k_consumers, 0, {}, std::nullopt};
-        std::vector<std::vector<std::uint32_t>> commit_seconds, pickup_seconds;
-        auto note = [&](run_report& r, std::vector<std::vector<std::uint32_t>>& seconds, std::uint64_t us) {
+        run_log commit_log(start), pickup_log(start);
+        auto note = [&](run_log& log, steady::time_point from) {
+            const auto done = steady::now();
             std::lock_guard lock(m);
-            r.load.latency_us.record(us);
-            ++r.load.sent;
-            ++r.load.ok;
-            const auto second = static_cast<std::size_t>((steady::now() - start) / std::chrono::seconds(1));
-            if (seconds.size() <= second) seconds.resize(second + 1);
-            seconds[second].push_back(static_cast<std::uint32_t>(std::min<std::uint64_t>(us, UINT32_MAX)));
+            log.success(micros_between(from, done), done);
         };
 
         std::vector<std::thread> consumers;
@@ -93,7 +79,7 @@ report queue_scenario(const bench_options& o) {
             consumers.emplace_back([&] {
                 while (auto e = ready.pop_wait()) {
                     const auto pushed = steady::time_point(steady::duration(pushed_ns[e->seq].load()));
-                    note(pickup, pickup_seconds, since_us(pushed));
+                    note(pickup_log, pushed);
                     ++picked;
                 }
             });
@@ -114,7 +100,7 @@ report queue_scenario(const bench_options& o) {
                     b.put_document(j.id, document);
                     const auto t = steady::now();
                     st->commit_wait(std::move(b));
-                    note(commit, commit_seconds, since_us(t));
+                    note(commit_log, t);
                     pushed_ns[seq] = steady::now().time_since_epoch().count();
                     ready.push({j.priority, seq, j.id});
                     ++committed;
@@ -125,12 +111,9 @@ report queue_scenario(const bench_options& o) {
         while (picked < committed && steady::now() - produced_at < std::chrono::seconds(10)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
         ready.stop();
         for (auto& t : consumers) t.join();
-        const double seconds = std::chrono::duration<double>(produced_at - start).count();
-        commit.load.seconds = pickup.load.seconds = seconds;
-        commit.load.timeline = summarize_seconds(commit_seconds, {});
-        pickup.load.timeline = summarize_seconds(pickup_seconds, {});
-        rep.runs.push_back(std::move(commit));
-        rep.runs.push_back(std::move(pickup));
+        rep.runs.push_back({"commit (group fsync)", "closed", o.connections, 0, std::move(commit_log).result(), std::nullopt});
+        rep.runs.push_back({"durable -> worker pickup", "closed", k_consumers, 0, std::move(pickup_log).result(), std::nullopt});
+        for (auto& r : rep.runs) r.load.sent = r.load.ok;
     }
     const auto budget = std::min<std::chrono::milliseconds>(o.duration, std::chrono::seconds(5));
     rep.runs.push_back(rocksdb_puts(dir.path() / "sync", true, document, budget));

@@ -5,15 +5,14 @@
 
 #include "corpus.hpp"
 #include "http_sink.hpp"
+#include "server_process.hpp"
 #include "../tests/support/http_client.hpp"
-#include "../tests/support/process.hpp"
 
 #include <docket/deliver/signing.hpp>
 
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <csignal>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -26,66 +25,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// A docket (or baseline) process under test, stopped at the end of the scope.
-class server {
-public:
-    //! docket serve on a fresh data directory with a new key.
-    static server docket(const bench_options& o, std::vector<std::string> extra) {
-        server s;
-        s.dir_ = std::make_unique<test::temp_dir>();
-        const auto data = (s.dir_->path() / "data").string();
-        auto k = test::run({o.self, "keys", "create", "--data-dir", data});
-        const auto at = k.out.find("dk_");
-        if (k.exit_code != 0 || at == std::string::npos) throw std::runtime_error("docket keys create failed: " + k.err);
-        s.key_ = k.out.substr(at, k.out.find('\n', at) - at);
-        std::vector<std::string> argv{o.self, "serve", "--data-dir", data, "--listen", "127.0.0.1:0", "--log-level", "warn",
-                                      "--max-queue-depth", "100000000"};
-        argv.insert(argv.end(), extra.begin(), extra.end());
-        argv.insert(argv.end(), o.server_args.begin(), o.server_args.end());
-        s.start(argv, "listening on");
-        return s;
-    }
-    //! `docket bench baseline-server`.
-    static server baseline(const bench_options& o) {
-        server s;
-        s.dir_ = std::make_unique<test::temp_dir>();
-        s.start({o.self, "bench", "baseline-server"}, "listening");
-        return s;
-    }
-    ~server() {
-        if (!proc_) return;
-        proc_->signal(SIGTERM);
-        if (!proc_->wait(30s)) proc_->signal(SIGKILL);
-    }
-    server(server&&) = default;
-    unsigned short port() const { return port_; }
-    const std::string& key() const { return key_; }
-    process_usage usage() const { return usage_of(proc_->pid()); }
-
-private:
-    server() = default;
-    void start(const std::vector<std::string>& argv, const std::string& ready) {
-        proc_ = std::make_unique<test::child>(argv, dir_->path() / "server.log");
-        auto line = proc_->wait_for_line(ready, 30s);
-        if (!line) throw std::runtime_error(argv[1] + " did not start");
-        port_ = static_cast<unsigned short>(std::stoi(line->substr(line->find_last_of(": ") + 1)));
-    }
-    std::unique_ptr<test::temp_dir> dir_;
-    std::unique_ptr<test::child> proc_;
-    unsigned short port_ = 0;
-    std::string key_;
-};
-
 http_request submission(const std::string& key, const std::string& document,
                         const std::vector<std::pair<std::string, std::string>>& fields = {}) {
-    const std::string boundary = "docket-bench-boundary-7f3a";
-    std::string body;
-    for (const auto& [name, value] : fields)
-        body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
-    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench.pdf\"\r\n"
-            "Content-Type: application/pdf\r\n\r\n" + document + "\r\n--" + boundary + "--\r\n";
-    return {"POST", "/v1/jobs", {{"Authorization", "Bearer " + key}, {"Content-Type", "multipart/form-data; boundary=" + boundary}},
-            std::move(body)};
+    auto [type, body] = test::multipart(fields, "bench.pdf", document, "application/pdf");
+    return {"POST", "/v1/jobs", {{"Authorization", "Bearer " + key}, {"Content-Type", type}}, std::move(body)};
 }
 
 run_report measure(const std::string& name, const bench_options& o, const server& s, const http_request& req, double rate,
@@ -149,18 +92,10 @@ report e2e_scenario(const bench_options& o) {
         std::unordered_map<std::string, steady::time_point> early;    // webhook seen before its 202 was read
         std::set<std::string> webhook_ids;
         std::uint64_t received = 0, duplicates = 0, bad_signatures = 0, unknown = 0;
-        load_result e2e;
-        std::vector<std::vector<std::uint32_t>> per_second;
-        steady::time_point start = steady::now();
+        run_log e2e; // restarted when the load starts
 
         void complete(steady::time_point intended_at, steady::time_point arrived) {
-            const auto us = std::chrono::duration_cast<std::chrono::microseconds>(arrived - intended_at).count();
-            e2e.latency_us.record(static_cast<std::uint64_t>(std::max<long long>(0, us)));
-            const auto second = static_cast<std::size_t>(std::max<steady::rep>(0, (arrived - start) / 1s));
-            if (per_second.size() <= second) per_second.resize(second + 1);
-            per_second[second].push_back(static_cast<std::uint32_t>(std::clamp<long long>(us, 0, UINT32_MAX)));
-            ++e2e.ok;
-            e2e.seconds = std::chrono::duration<double>(arrived - start).count();
+            e2e.success(micros_between(intended_at, arrived), arrived);
         }
     } t;
     http_sink receiver(
@@ -203,7 +138,10 @@ report e2e_scenario(const bench_options& o) {
                                 {{"webhook_url", url}, {"webhook_secret", secret}, {"document_type", "invoice"}});
     const double rate = o.rate > 0 ? o.rate : 200;
     std::uint64_t submitted = 0;
-    t.start = steady::now();
+    {
+        std::lock_guard lock(t.m);
+        t.e2e = run_log(steady::now());
+    }
     auto run = measure("docket submit (202)", o, s, req, rate, [&](std::uint64_t, int status, std::string_view body, steady::time_point intended) {
         if (status != 202) return false;
         const auto id = job_id(body);
@@ -227,10 +165,9 @@ report e2e_scenario(const bench_options& o) {
         std::this_thread::sleep_for(10ms);
     }
     std::lock_guard lock(t.m);
-    run.server = s.usage();
+    run.server = s.usage(); // again, now that the deliveries are done too
     rep.runs.push_back(run);
-    t.e2e.timeline = summarize_seconds(t.per_second, {});
-    run_report webhook{"submit -> webhook", "open", o.connections, rate, std::move(t.e2e), std::nullopt};
+    run_report webhook{"submit -> webhook", "open", o.connections, rate, std::move(t.e2e).result(), std::nullopt};
     webhook.load.sent = submitted;
     webhook.load.errors = submitted - std::min(submitted, webhook.load.ok);
     rep.runs.push_back(std::move(webhook));
@@ -242,6 +179,7 @@ report e2e_scenario(const bench_options& o) {
                    {"bad signatures", static_cast<double>(t.bad_signatures)}};
     if (t.received < submitted) rep.notes.push_back(std::to_string(submitted - t.received) + " accepted jobs brought no webhook within 30 s");
     if (t.duplicates) rep.notes.push_back(std::to_string(t.duplicates) + " webhooks arrived twice");
+    if (t.unknown) rep.notes.push_back(std::to_string(t.unknown) + " signed webhooks named no job");
     if (t.bad_signatures) rep.notes.push_back(std::to_string(t.bad_signatures) + " webhooks failed signature verification");
     return rep;
 }
@@ -252,7 +190,6 @@ report deliver_scenario(const bench_options& o) {
     constexpr unsigned k_per_origin = 8; // docket's --webhook-per-origin-concurrency default
     struct sink_state {
         std::mutex m;
-        std::uint64_t count = 0;
         std::string sample_body;
         std::vector<steady::time_point> arrivals;
     } st;
@@ -260,7 +197,6 @@ report deliver_scenario(const bench_options& o) {
         [&](const sink_request& r) {
             const auto now = steady::now();
             std::lock_guard lock(st.m);
-            ++st.count;
             st.arrivals.push_back(now);
             if (st.sample_body.empty()) st.sample_body = std::string(r.body);
             return sink_reply{204, {}};
@@ -271,7 +207,7 @@ report deliver_scenario(const bench_options& o) {
         for (;;) {
             {
                 std::lock_guard lock(st.m);
-                if (st.count >= count) return true;
+                if (st.arrivals.size() >= count) return true;
             }
             if (steady::now() > deadline) return false;
             std::this_thread::sleep_for(2ms);
@@ -300,7 +236,7 @@ report deliver_scenario(const bench_options& o) {
     std::uint64_t before;
     {
         std::lock_guard lock(st.m);
-        before = st.count;
+        before = st.arrivals.size();
     }
     const auto t0 = steady::now();
     auto replay = api.request("POST", "/v1/webhooks/" + endpoint + "/replay?since=0", {auth[0]});
@@ -309,20 +245,13 @@ report deliver_scenario(const bench_options& o) {
     run_report docket_run{"docket deliveries", "burst", k_per_origin, 0, {}, s.usage()};
     {
         std::lock_guard lock(st.m);
+        run_log log(t0);
+        for (std::size_t i = before; i < st.arrivals.size(); ++i)
+            log.success(micros_between(t0, st.arrivals[i]), st.arrivals[i]);
         auto& l = docket_run.load;
+        l = std::move(log).result();
         l.sent = replayed;
-        l.ok = st.count - before;
         l.errors = replayed - std::min(replayed, l.ok);
-        std::vector<std::vector<std::uint32_t>> per_second;
-        for (std::size_t i = before; i < st.arrivals.size(); ++i) {
-            const auto us = std::chrono::duration_cast<std::chrono::microseconds>(st.arrivals[i] - t0).count();
-            l.latency_us.record(static_cast<std::uint64_t>(std::max<long long>(0, us)));
-            const auto second = static_cast<std::size_t>(us / 1'000'000);
-            if (per_second.size() <= second) per_second.resize(second + 1);
-            per_second[second].push_back(static_cast<std::uint32_t>(std::min<long long>(us, UINT32_MAX)));
-            l.seconds = std::max(l.seconds, static_cast<double>(us) / 1e6);
-        }
-        l.timeline = summarize_seconds(per_second, {});
     }
     if (!all) rep.notes.push_back("the replay did not complete within 120 s");
 

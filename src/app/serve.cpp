@@ -87,11 +87,12 @@ int serve(const config::settings& s) {
     deliver::dispatcher dispatcher(*st, endpoints, deliver_cfg);
 
     deliver::batch_monitor batches(*st, endpoints, deliver_cfg, [&dispatcher](const std::vector<delivery>& ds) { dispatcher.notify(ds); });
-    const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+    extract::config extract_cfg = s.extract;
+    if (extract_cfg.worker_binary.empty()) extract_cfg.worker_binary = std::filesystem::read_symlink("/proc/self/exe").string();
     // One child per blocking thread: a ZIP upload never waits for another to be opened.
     sandbox::limits unzip_limits = s.extract.limits;
     unzip_limits.memory = std::max(unzip_limits.memory, intake::unzip_memory(s.intake.zip, s.intake.max_upload));
-    sandbox::pool unzippers(k_blocking_threads, s.extract.worker_binary.empty() ? self : s.extract.worker_binary, unzip_limits);
+    sandbox::pool unzippers(k_blocking_threads, extract_cfg.worker_binary, unzip_limits);
     http::api api({*st, ready, keys, idempotency, s.intake, s.queue, next_seq, accepting, blocking, unzippers, endpoints,
                    deliver_cfg, [&dispatcher](const std::vector<delivery>& ds) { dispatcher.notify(ds); },
                    [&batches](const std::string& id) { batches.child_finished(id); }});
@@ -117,8 +118,6 @@ int serve(const config::settings& s) {
               std::to_string(handed_back) + " interrupted jobs handed back");
     next_seq = st->max_seq();
 
-    extract::config extract_cfg = s.extract;
-    if (extract_cfg.worker_binary.empty()) extract_cfg.worker_binary = self;
     extract::workers workers(*st, ready, locks, s.queue, extract_cfg, hook);
     workers.start();
     queue::sweeper sweeper(*st, ready, locks, s.queue, hook);

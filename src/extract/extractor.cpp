@@ -263,7 +263,7 @@ outcome<std::vector<page_text>> text_pages(std::string_view bytes, const options
 outcome<extraction> extract_document(std::string_view bytes, std::string_view media_type, std::string_view document_type,
                                      const options& opt) {
     quiet_libraries();
-    outcome<std::vector<page_text>> pages = failure(errc::unsupported_yet, std::string(media_type) + " is not a document type");
+    outcome<std::vector<page_text>> pages = failure(errc::unsupported_yet, std::string(media_type) + " cannot be extracted as one document");
     std::int64_t total = 0;
     if (media_type == "application/pdf") {
         pages = pdf_pages(bytes, opt, total);
@@ -296,7 +296,7 @@ outcome<std::string> merge_results(const std::vector<std::string>& parts) {
             n = n * 10 + (ch - '0');
         }
         if (i == 0) head = part.substr(0, p + k_pages.size());
-        if (i > 0 && n > 0) pages += ',';
+        if (!pages.empty() && n > 0) pages += ',';
         pages += part.substr(p + k_pages.size(), t - p - k_pages.size());
         if (i > 0) text += "\\f";
         text += part.substr(t + k_text.size(), c - t - k_text.size());

@@ -173,6 +173,11 @@ error child::death(bool timed_out) {
     return failure(errc::extraction_crashed, "the worker process died (" + how + ")");
 }
 
+error child::garbled() {
+    reap(true); // not our protocol: whatever state it is in, it is put down
+    return failure(errc::extraction_crashed, "the worker process sent a malformed reply");
+}
+
 outcome<reply> child::call(json::object header, std::string_view payload, steady::time_point deadline,
                            const interim_fn& interim) {
     if (pid_ < 0 && !spawn()) return failure(errc::internal, "cannot start a worker process");
@@ -186,7 +191,7 @@ outcome<reply> child::call(json::object header, std::string_view payload, steady
         if (io != io_result::ok) break;
         boost::system::error_code ec;
         auto v = json::parse(frame, ec);
-        if (ec || !v.is_object()) return death(true); // not our protocol: put it down
+        if (ec || !v.is_object()) return garbled();
         if (!v.get_object().contains("interim")) {
             head = std::move(v.get_object());
             break;
@@ -196,7 +201,7 @@ outcome<reply> child::call(json::object header, std::string_view payload, steady
     if (io != io_result::ok) return death(io == io_result::timeout);
 
     const auto* ok = head.if_contains("ok");
-    if (!ok || !ok->is_bool()) return death(true);
+    if (!ok || !ok->is_bool()) return garbled();
     if (!ok->get_bool()) {
         const auto* code = head.if_contains("code");
         const auto* message = head.if_contains("message");

@@ -46,11 +46,18 @@ TEST_CASE("histogram percentiles, mean, min, max and merge", "[bench]") {
     CHECK(a.percentile(0) == 1);
 }
 
-TEST_CASE("per-second summaries take p50, p99 and max of each second", "[bench]") {
-    std::vector<std::vector<std::uint32_t>> seconds(2);
-    for (std::uint32_t v = 100; v >= 1; --v) seconds[0].push_back(v);
-    seconds[1] = {5};
-    auto s = summarize_seconds(seconds, {3});
+TEST_CASE("a run log counts successes and failures and takes p50, p99 and max of each second", "[bench]") {
+    const auto t0 = steady::now();
+    run_log log(t0);
+    for (std::uint64_t v = 100; v >= 1; --v) log.success(v, t0 + 500ms);
+    for (int i = 0; i < 3; ++i) log.failure(t0 + 200ms);
+    log.success(5, t0 + 1500ms);
+    auto r = std::move(log).result();
+    CHECK(r.ok == 101);
+    CHECK(r.errors == 3);
+    CHECK(r.latency_us.count() == 101);
+    CHECK(r.seconds == Approx(1.5));
+    const auto& s = r.timeline;
     REQUIRE(s.size() == 2);
     CHECK(s[0].completed == 100);
     CHECK(s[0].errors == 3);
@@ -59,6 +66,8 @@ TEST_CASE("per-second summaries take p50, p99 and max of each second", "[bench]"
     CHECK(s[0].max_us == 100);
     CHECK(s[1].p50_us == 5);
     CHECK(s[1].errors == 0);
+    CHECK(micros_between(t0 + 2ms, t0) == 0);
+    CHECK(micros_between(t0, t0 + 2ms) == 2000);
 }
 
 TEST_CASE("a closed loop sends exactly the requests asked for over keep-alive connections", "[bench]") {

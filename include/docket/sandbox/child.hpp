@@ -56,6 +56,7 @@ private:
     bool spawn();
     void reap(bool kill_first);
     error death(bool timed_out);
+    error garbled();
     std::string executable_;
     limits limits_;
     pid_t pid_ = -1;

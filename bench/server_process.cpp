@@ -1,0 +1,56 @@
+// Starting and stopping the processes the bench scenarios measure (bench/scenarios.cpp,
+// bench/extract_scenario.cpp), with the test suite's child-process plumbing.
+
+#include "server_process.hpp"
+
+#include "../tests/support/process.hpp"
+
+#include <csignal>
+#include <stdexcept>
+
+namespace docket::bench {
+
+using namespace std::chrono_literals;
+
+server::server() = default;
+server::server(server&&) noexcept = default;
+
+server::~server() {
+    if (!proc_) return;
+    proc_->signal(SIGTERM);
+    if (!proc_->wait(30s)) proc_->signal(SIGKILL);
+}
+
+server server::docket(const bench_options& o, const std::vector<std::string>& extra) {
+    server s;
+    s.dir_ = std::make_unique<test::temp_dir>();
+    const auto data = (s.dir_->path() / "data").string();
+    auto k = test::run({o.self, "keys", "create", "--data-dir", data});
+    const auto at = k.out.find("dk_");
+    if (k.exit_code != 0 || at == std::string::npos) throw std::runtime_error("docket keys create failed: " + k.err);
+    s.key_ = k.out.substr(at, k.out.find('\n', at) - at);
+    std::vector<std::string> argv{o.self, "serve", "--data-dir", data, "--listen", "127.0.0.1:0", "--log-level", "warn",
+                                  "--max-queue-depth", "100000000"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.insert(argv.end(), o.server_args.begin(), o.server_args.end());
+    s.start(argv, "listening on");
+    return s;
+}
+
+server server::baseline(const bench_options& o) {
+    server s;
+    s.dir_ = std::make_unique<test::temp_dir>();
+    s.start({o.self, "bench", "baseline-server"}, "listening");
+    return s;
+}
+
+process_usage server::usage() const { return usage_of(proc_->pid()); }
+
+void server::start(const std::vector<std::string>& argv, const std::string& ready) {
+    proc_ = std::make_unique<test::child>(argv, dir_->path() / "server.log");
+    auto line = proc_->wait_for_line(ready, 30s);
+    if (!line) throw std::runtime_error(argv[1] + " did not start");
+    port_ = static_cast<unsigned short>(std::stoi(line->substr(line->find_last_of(": ") + 1)));
+}
+
+} // namespace docket::bench
