@@ -6,6 +6,7 @@
 #include "http_sink.hpp"
 #include "scenarios.hpp"
 
+#include <docket/app/commands.hpp>
 #include <docket/core/units.hpp>
 
 #include <cstdio>
@@ -31,6 +32,10 @@ scenarios:
            with sync=true and sync=false
   extract  text-layer and OCR pages/s through docket against pdftotext and tesseract, two
            processes at a time, on the same generated files (--docs, --pages, --ocr-pages)
+  memory   docket's RSS idle, holding --idle-connections idle keep-alive connections, and each
+           second over an open loop of --requests jobs (default 1000000) at --rate (default 500)
+  scale    closed-loop intake on an empty queue, then with --queued jobs waiting (written to the
+           store before start); seconds from start to ready with them, and after a SIGTERM restart
 
 options:
   --duration D       each run's length (default 10s)
@@ -41,6 +46,8 @@ options:
   --docs N           extract: text PDFs (default 10)
   --pages N          extract: pages per text PDF (default 50)
   --ocr-pages N      extract: 300-dpi page images to OCR (default 4)
+  --idle-connections N  memory: idle keep-alive connections (default 10000)
+  --queued N         scale: jobs waiting in the deep-queue run (default 1000000)
   --json FILE        write the report as JSON
   --chart FILE.svg   write throughput and latency per second as an SVG chart
 )";
@@ -102,18 +109,33 @@ int bench_main(const std::vector<std::string>& args) {
             const auto n = std::strtoul(value.c_str(), nullptr, 10);
             if (n == 0 || n > 100000) return bad(name);
             (name == "docs" ? o.docs : name == "pages" ? o.pages : o.ocr_pages) = static_cast<unsigned>(n);
+        } else if (name == "idle-connections") {
+            const auto n = std::strtoul(value.c_str(), nullptr, 10);
+            if (n == 0 || n > 60000) return bad(name);
+            o.idle_connections = static_cast<unsigned>(n);
+        } else if (name == "queued") {
+            o.queued = std::strtoull(value.c_str(), nullptr, 10);
+            if (o.queued == 0) return bad(name);
         } else if (name != "json" && name != "chart") {
             std::fprintf(stderr, "docket bench: unknown option --%s\n%s", name.c_str(), k_usage);
             return 2;
         }
     }
 
+    // Connections and the files of the servers' stores (memory holds --idle-connections at once).
+    if (const auto files = app::raise_open_file_limit(); files < o.idle_connections + 256 && scenario == "memory") {
+        std::fprintf(stderr, "docket bench: the open-file limit (%llu) is too low for --idle-connections %u\n",
+                     static_cast<unsigned long long>(files), o.idle_connections);
+        return 2;
+    }
     report r;
     if (scenario == "intake") r = intake_scenario(o);
     else if (scenario == "e2e") r = e2e_scenario(o);
     else if (scenario == "deliver") r = deliver_scenario(o);
     else if (scenario == "queue") r = queue_scenario(o);
     else if (scenario == "extract") r = extract_scenario(o);
+    else if (scenario == "memory") r = memory_scenario(o);
+    else if (scenario == "scale") r = scale_scenario(o);
     else {
         std::fprintf(stderr, "docket bench: unknown scenario '%s'\n%s", scenario.c_str(), k_usage);
         return 2;

@@ -53,6 +53,7 @@ std::string ms(std::uint64_t us) {
 process_usage usage_of(pid_t pid) {
     process_usage u;
     u.cpu_seconds = cpu_of(pid);
+    u.rss_kib = status_kib(pid, "VmRSS");
     u.peak_rss_kib = status_kib(pid, "VmHWM");
     std::error_code ec;
     for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
@@ -95,6 +96,13 @@ std::string to_text(const report& r) {
         std::snprintf(line, sizeof line, "  %s: %.3f\n", name.c_str(), value);
         out += line;
     }
+    for (const auto& [name, values] : r.series) {
+        if (values.empty()) continue;
+        std::snprintf(line, sizeof line, "  %s (each second): first=%.1f last=%.1f min=%.1f max=%.1f\n", name.c_str(),
+                      values.front(), values.back(), *std::min_element(values.begin(), values.end()),
+                      *std::max_element(values.begin(), values.end()));
+        out += line;
+    }
     for (const auto& n : r.notes) out += "  note: " + n + "\n";
     return out;
 }
@@ -128,6 +136,7 @@ std::string to_json(const report& r) {
                        {"timeline", std::move(timeline)}};
         if (run.server)
             o["server"] = json::object{{"cpu_seconds", run.server->cpu_seconds},
+                                       {"rss_kib", run.server->rss_kib},
                                        {"peak_rss_kib", run.server->peak_rss_kib},
                                        {"workers_rss_kib", run.server->children_rss_kib}};
         runs.push_back(std::move(o));
@@ -136,8 +145,14 @@ std::string to_json(const report& r) {
     for (const auto& [name, value] : r.figures) figures[name] = value;
     json::array notes;
     for (const auto& n : r.notes) notes.push_back(json::string(n));
+    json::object series;
+    for (const auto& [name, values] : r.series) {
+        json::array a;
+        for (const double v : values) a.push_back(v);
+        series[name] = std::move(a);
+    }
     return json::serialize(json::object{{"scenario", r.scenario}, {"runs", std::move(runs)}, {"figures", std::move(figures)},
-                                        {"notes", std::move(notes)}});
+                                        {"notes", std::move(notes)}, {"series", std::move(series)}});
 }
 
 std::string to_svg(const report& r) {
@@ -148,7 +163,12 @@ std::string to_svg(const report& r) {
         return std::min(run.load.timeline.size(), std::max<std::size_t>(1, static_cast<std::size_t>(run.load.seconds)));
     };
     std::size_t seconds = 1;
-    double max_rate = 1, max_p99 = 1;
+    double max_rate = 1, max_p99 = 1, max_series = 1;
+    for (const auto& [name, values] : r.series) {
+        seconds = std::max(seconds, values.size());
+        for (const double v : values) max_series = std::max(max_series, v);
+    }
+    const int panels = r.series.empty() ? 2 : 3;
     for (const auto& run : r.runs) {
         seconds = std::max(seconds, whole(run));
         for (std::size_t i = 0; i < whole(run); ++i) {
@@ -159,7 +179,7 @@ std::string to_svg(const report& r) {
     }
     const int plot_w = width - left - 200;
     std::ostringstream svg;
-    svg << "<svg xmlns='http://www.w3.org/2000/svg' width='" << width << "' height='" << top + 2 * panel + gap + 60
+    svg << "<svg xmlns='http://www.w3.org/2000/svg' width='" << width << "' height='" << top + panels * panel + (panels - 1) * gap + 60
         << "' font-family='sans-serif' font-size='12'>\n<rect width='100%' height='100%' fill='white'/>\n"
         << "<text x='" << left << "' y='24' font-size='16'>docket bench " << r.scenario << "</text>\n";
     auto axes = [&](int y0, const std::string& label, double max) {
@@ -171,7 +191,9 @@ std::string to_svg(const report& r) {
     const int y_rate = top, y_lat = top + panel + gap;
     axes(y_rate, "completed per second", max_rate);
     axes(y_lat, "latency per second, ms (solid p99, dashed p50)", max_p99);
-    svg << "<text x='" << left + plot_w << "' y='" << y_lat + panel + 18 << "' text-anchor='end'>" << seconds
+    const int y_last = top + (panels - 1) * (panel + gap);
+    if (!r.series.empty()) axes(y_last, "sampled each second", max_series);
+    svg << "<text x='" << left + plot_w << "' y='" << y_last + panel + 18 << "' text-anchor='end'>" << seconds
         << " s</text>\n";
     auto x_of = [&](std::size_t s) { return left + static_cast<double>(plot_w) * (static_cast<double>(s) + 0.5) / static_cast<double>(seconds); };
     for (std::size_t i = 0; i < r.runs.size(); ++i) {
@@ -189,6 +211,16 @@ std::string to_svg(const report& r) {
             << "<polyline fill='none' stroke='" << color << "' stroke-dasharray='4 3' points='" << p50.str() << "'/>\n"
             << "<text x='" << left + plot_w + 12 << "' y='" << top + 14 + 18 * static_cast<int>(i) << "' fill='" << color
             << "'>" << run.name << " (" << run.mode << ")</text>\n";
+    }
+    for (std::size_t i = 0; i < r.series.size(); ++i) {
+        const auto& [name, values] = r.series[i];
+        const char* color = colors[(r.runs.size() + i) % 6];
+        std::ostringstream line;
+        for (std::size_t s = 0; s < values.size(); ++s)
+            line << x_of(s) << ',' << y_last + panel - panel * values[s] / max_series << ' ';
+        svg << "<polyline fill='none' stroke='" << color << "' stroke-width='2' points='" << line.str() << "'/>\n"
+            << "<text x='" << left + plot_w + 12 << "' y='" << y_last + 14 + 18 * static_cast<int>(i) << "' fill='" << color
+            << "'>" << name << "</text>\n";
     }
     svg << "</svg>\n";
     return svg.str();

@@ -5,6 +5,7 @@
 
 #include "corpus.hpp"
 #include "http_sink.hpp"
+#include "scenario_support.hpp"
 #include "server_process.hpp"
 #include "../tests/support/http_client.hpp"
 
@@ -23,10 +24,8 @@ namespace docket::bench {
 
 using namespace std::chrono_literals;
 
-namespace {
-
 http_request submission(const std::string& key, const std::string& document,
-                        const std::vector<std::pair<std::string, std::string>>& fields = {}) {
+                        const std::vector<std::pair<std::string, std::string>>& fields) {
     auto [type, body] = test::multipart(fields, "bench.pdf", document, "application/pdf");
     return {"POST", "/v1/jobs", {{"Authorization", "Bearer " + key}, {"Content-Type", type}}, std::move(body)};
 }
@@ -48,6 +47,17 @@ run_report measure(const std::string& name, const bench_options& o, const server
 bool accepted(std::uint64_t, int status, std::string_view, steady::time_point) { return status == 202; }
 
 double ratio(double a, double b) { return b > 0 ? a / b : 0; }
+
+std::uint64_t queue_depth(test::http_client& c) {
+    auto r = c.request("GET", "/readyz");
+    boost::system::error_code ec;
+    auto v = boost::json::parse(r.body, ec);
+    if (r.status != 200 || ec || !v.is_object()) return 0;
+    const auto* d = v.as_object().if_contains("queue_depth");
+    return d && d->is_number() ? d->to_number<std::uint64_t>() : 0;
+}
+
+namespace {
 
 // The job id in a 202 body, without a full parse.
 std::string job_id(std::string_view body) {

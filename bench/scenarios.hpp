@@ -21,6 +21,8 @@ struct bench_options {
     unsigned docs = 10;                               //!< extract: text PDFs
     unsigned pages = 50;                              //!< extract: pages per text PDF
     unsigned ocr_pages = 4;                           //!< extract: 300-dpi page images
+    unsigned idle_connections = 10000;                //!< memory: idle keep-alive connections to hold
+    std::uint64_t queued = 1'000'000;                 //!< scale: jobs waiting before the deep-queue run
     std::vector<std::string> server_args;            //!< passed on to `docket serve`
 };
 
@@ -45,5 +47,13 @@ report queue_scenario(const bench_options& o);
 //! Text-layer and OCR pages/s through docket (submit to last job done) against pdftotext and
 //! tesseract (OMP_THREAD_LIMIT=1), two processes at a time, on the same generated files.
 report extract_scenario(const bench_options& o);
+
+//! Resident memory: idle, holding --idle-connections idle keep-alive connections, and sampled
+//! each second over an open-loop run of --requests jobs (default 1,000,000) at --rate (500/s).
+report memory_scenario(const bench_options& o);
+
+//! Closed-loop intake on an empty queue, then on a store holding --queued waiting jobs; the
+//! seconds from start to ready with that queue, first start and after SIGTERM.
+report scale_scenario(const bench_options& o);
 
 } // namespace docket::bench

@@ -24,6 +24,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <sys/resource.h>
 #include <future>
 #include <thread>
 
@@ -69,8 +70,23 @@ asio::awaitable<void> drain(asio::io_context& io, http::server& srv, duration ti
 
 } // namespace
 
+std::uint64_t raise_open_file_limit() {
+    rlimit lim{};
+    if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return 0;
+    if (lim.rlim_cur < lim.rlim_max) {
+        rlimit raised = lim;
+        raised.rlim_cur = lim.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) lim = raised;
+    }
+    return lim.rlim_cur;
+}
+
 int serve(const config::settings& s) {
     set_log_level(s.app.log_level);
+    // Default soft limits (often 1024) would cap connections far below --max-connections.
+    if (const auto files = raise_open_file_limit(); files < s.http.max_connections)
+        log::warn("open-file limit " + std::to_string(files) + " is below --max-connections " +
+                  std::to_string(s.http.max_connections) + "; connections beyond it are refused");
     auto st = store::store::open(s.store);
     ensure_first_key(*st);
     auth::key_directory keys(st->keys());

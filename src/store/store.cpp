@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <future>
+#include <limits>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -424,12 +425,27 @@ std::vector<job> store::claimed_jobs() const {
     return out;
 }
 
-std::uint64_t store::max_seq() const {
-    std::uint64_t m = 0;
-    impl_->scan(queue_idx, "", [&](std::string_view key, std::string_view) {
-        m = std::max(m, read_be64(key.substr(1)));
+void store::scan_queue(const std::function<void(job_priority, std::uint64_t, std::string_view)>& f) const {
+    impl_->scan(queue_idx, "", [&](std::string_view key, std::string_view id) {
+        f(static_cast<job_priority>(key[0]), read_be64(key.substr(1)), id);
         return true;
     });
+}
+
+std::uint64_t store::max_seq() const {
+    // The last key of each priority holds its largest queued sequence number.
+    std::uint64_t m = 0;
+    std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->h(queue_idx)));
+    for (const auto p : {job_priority::high, job_priority::normal}) {
+        job probe;
+        probe.priority = p;
+        probe.seq = std::numeric_limits<std::uint64_t>::max();
+        const auto last = queue_key(probe);
+        it->SeekForPrev(rocksdb::Slice(last.data(), last.size()));
+        if (it->Valid() && it->key().size() == 9 && it->key()[0] == static_cast<char>(p))
+            m = std::max(m, read_be64(std::string_view(it->key().data() + 1, 8)));
+    }
+    check(it->status(), "max_seq");
     for (const auto& j : claimed_jobs()) m = std::max(m, j.seq);
     return m;
 }

@@ -71,6 +71,26 @@ TEST_CASE("committed jobs survive reopening, in queue order", "[store]") {
     CHECK(ids(s->queued_jobs()) == std::vector<std::string>{"b", "a", "c"});
     CHECK(s->get_document("a") == "hello");
     CHECK(s->max_seq() == 3);
+    std::vector<std::string> scanned;
+    s->scan_queue([&](job_priority p, std::uint64_t seq, std::string_view id) {
+        std::string line(id);
+        line += ':';
+        line += std::to_string(seq);
+        line += p == job_priority::high ? 'h' : 'n';
+        scanned.push_back(line);
+    });
+    CHECK(scanned == std::vector<std::string>{"b:2h", "a:1n", "c:3n"});
+}
+
+TEST_CASE("the largest queued sequence number is found in either priority", "[store]") {
+    test::temp_dir dir;
+    auto s = store::store::open(cfg_for(dir));
+    CHECK(s->max_seq() == 0);
+    add(*s, new_job("a", 7));
+    add(*s, new_job("b", 9, job_priority::high));
+    CHECK(s->max_seq() == 9);
+    add(*s, new_job("c", 12));
+    CHECK(s->max_seq() == 12);
 }
 
 TEST_CASE("a second process cannot open the same data dir", "[store]") {

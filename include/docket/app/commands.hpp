@@ -3,10 +3,16 @@
 
 #include <docket/config/config.hpp>
 
+#include <cstdint>
+
 namespace docket::app {
 
 //! Runs the service until SIGTERM/SIGINT; returns the process exit code.
 int serve(const config::settings& s);
+
+//! Raises the soft limit on open files to the hard one (every keep-alive connection is a file);
+//! returns the limit now in force.
+std::uint64_t raise_open_file_limit();
 
 //! `docket keys create [--tenant NAME] | list | revoke KEY_ID`; returns the exit code.
 int keys(const config::loaded& args);

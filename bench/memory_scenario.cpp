@@ -1,0 +1,111 @@
+// memory scenario of `docket bench`: docket's resident memory idle, while holding many idle
+// keep-alive connections, and sampled each second over a long open-loop run of jobs.
+
+#include "scenarios.hpp"
+
+#include "corpus.hpp"
+#include "sampler.hpp"
+#include "scenario_support.hpp"
+#include "server_process.hpp"
+#include "../tests/support/http_client.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+namespace docket::bench {
+
+using namespace std::chrono_literals;
+
+namespace {
+
+double mib(std::uint64_t kib) { return static_cast<double>(kib) / 1024.0; }
+
+// Sockets and other files the process holds open now.
+std::size_t open_files(int pid) {
+    std::error_code ec;
+    std::size_t n = 0;
+    for (auto it = std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec);
+         !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
+        ++n;
+    return n;
+}
+
+} // namespace
+
+report memory_scenario(const bench_options& o) {
+    report rep{"memory", {}, {}, {}};
+
+    // Idle, then holding connections that each made one request and then stay quiet.
+    {
+        auto s = server::docket(o, {"--idle-timeout", "10m"});
+        std::this_thread::sleep_for(2s); // worker processes up, start-up allocations done
+        const auto idle = s.usage();
+        const auto files_before = open_files(s.pid());
+        std::vector<std::unique_ptr<test::http_client>> conns;
+        conns.reserve(o.idle_connections);
+        std::uint64_t answered = 0;
+        for (unsigned i = 0; i < o.idle_connections; ++i) {
+            conns.push_back(std::make_unique<test::http_client>("127.0.0.1", s.port(), 5s));
+            if (conns.back()->request("GET", "/healthz").status == 200) ++answered;
+        }
+        std::this_thread::sleep_for(1s);
+        const auto held = s.usage();
+        const auto held_files = open_files(s.pid()) - std::min(open_files(s.pid()), files_before);
+        conns.clear();
+        const double added = mib(held.rss_kib) - mib(idle.rss_kib);
+        rep.figures = {{"idle RSS MiB (server process)", mib(idle.rss_kib)},
+                       {"idle RSS MiB (with worker processes)", mib(idle.rss_kib + idle.children_rss_kib)},
+                       {"idle keep-alive connections opened", static_cast<double>(answered)},
+                       {"idle keep-alive connections held by the server", static_cast<double>(held_files)},
+                       {"RSS MiB added by the idle connections", added},
+                       {"KiB per idle connection", answered ? added * 1024.0 / static_cast<double>(answered) : 0}};
+        if (answered < o.idle_connections)
+            rep.notes.push_back(std::to_string(o.idle_connections - answered) + " idle connections got no reply to GET /healthz");
+    }
+
+    // A long run of jobs on a fresh server: resident memory must not grow with the jobs done.
+    const std::uint64_t jobs = o.requests ? o.requests : 1'000'000;
+    const double rate = o.rate > 0 ? o.rate : 500;
+    auto s = server::docket(o, {});
+    test::http_client probe("127.0.0.1", s.port(), 5s), sampler_probe("127.0.0.1", s.port(), 5s);
+    std::vector<double> rss, workers_rss;
+    std::uint64_t max_depth = 0;
+    run_report run;
+    {
+        sampler every_second(1s, [&] {
+            const auto u = s.usage();
+            rss.push_back(mib(u.rss_kib));
+            workers_rss.push_back(mib(u.children_rss_kib));
+            max_depth = std::max<std::uint64_t>(max_depth, queue_depth(sampler_probe));
+        });
+        bench_options load = o;
+        load.requests = jobs;
+        load.duration = std::chrono::milliseconds(static_cast<std::int64_t>(1000.0 * static_cast<double>(jobs) / rate)) + 60s;
+        run = measure("docket submit (202)", load, s, submission(s.key(), small_pdf("docket bench memory", o.size)), rate, accepted);
+        // The run is over when the last job is extracted, not when it was accepted.
+        const auto deadline = steady::now() + 10min;
+        while (queue_depth(probe) > 0 && steady::now() < deadline) std::this_thread::sleep_for(200ms);
+        std::this_thread::sleep_for(1s);
+    }
+    const auto end = s.usage();
+    run.server = end;
+    rep.runs.push_back(std::move(run));
+    rss.push_back(mib(end.rss_kib));
+    workers_rss.push_back(mib(end.children_rss_kib));
+    // The first tenth of the run is warm-up (caches, memtables, allocator arenas filling).
+    const std::size_t tenth = std::min(rss.size() - 1, static_cast<std::size_t>(static_cast<double>(jobs) / rate / 10.0));
+    const double at_tenth = rss[tenth];
+    rep.figures.push_back({"jobs accepted", static_cast<double>(rep.runs[0].load.ok)});
+    rep.figures.push_back({"RSS MiB after a tenth of the jobs", at_tenth});
+    rep.figures.push_back({"RSS MiB at the end", rss.back()});
+    rep.figures.push_back({"RSS MiB max", *std::max_element(rss.begin(), rss.end())});
+    rep.figures.push_back({"RSS change from a tenth to the end %", at_tenth > 0 ? 100.0 * (rss.back() - at_tenth) / at_tenth : 0});
+    rep.figures.push_back({"max queue depth", static_cast<double>(max_depth)});
+    if (queue_depth(probe) > 0) rep.notes.push_back("the queue had not drained 10 minutes after the last submission");
+    rep.series = {{"server RSS MiB", std::move(rss)}, {"worker processes RSS MiB", std::move(workers_rss)}};
+    return rep;
+}
+
+} // namespace docket::bench

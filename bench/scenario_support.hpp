@@ -1,0 +1,37 @@
+#pragma once
+// Pieces the HTTP scenarios share (defined in bench/scenarios.cpp): a job submission, one
+// measured load against a server, and the usual reply judge.
+
+#include "load.hpp"
+#include "report.hpp"
+#include "scenarios.hpp"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace docket::test { class http_client; }
+
+namespace docket::bench {
+
+class server;
+
+//! POST /v1/jobs of `document` as a multipart upload with `fields`, authorized by `key`.
+http_request submission(const std::string& key, const std::string& document,
+                        const std::vector<std::pair<std::string, std::string>>& fields = {});
+
+//! Runs o.connections / o.duration / o.requests of `req` against `s` (open loop when rate > 0)
+//! and records the server's usage at the end.
+run_report measure(const std::string& name, const bench_options& o, const server& s, const http_request& req, double rate,
+                   const reply_fn& judge);
+
+//! A 202 is a success.
+bool accepted(std::uint64_t index, int status, std::string_view body, steady::time_point intended);
+
+//! The queue depth docket's GET /readyz reports (jobs waiting, not those running); 0 if it fails.
+std::uint64_t queue_depth(test::http_client& c);
+
+//! a / b, 0 when b is 0.
+double ratio(double a, double b);
+
+} // namespace docket::bench
