@@ -303,6 +303,10 @@ std::unique_ptr<store> store::open(const config& cfg) {
             o.enable_blob_files = true;
             o.min_blob_size = 4096;
             o.enable_blob_garbage_collection = true;
+            // PDFs, images and ZIPs are compressed already: snappy would spend CPU at every
+            // flush and compaction to save almost nothing.
+            o.compression = rocksdb::kNoCompression;
+            o.blob_compression_type = rocksdb::kNoCompression;
         }
         descriptors.emplace_back(k_cf_names[i], o);
     }
@@ -430,6 +434,12 @@ void store::scan_queue(const std::function<void(job_priority, std::uint64_t, std
         f(static_cast<job_priority>(key[0]), read_be64(key.substr(1)), id);
         return true;
     });
+}
+
+void store::compact() {
+    rocksdb::CompactRangeOptions o;
+    o.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    for (auto* h : impl_->cfs) check(impl_->db->CompactRange(o, h, nullptr, nullptr), "compact");
 }
 
 std::uint64_t store::max_seq() const {

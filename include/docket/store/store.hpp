@@ -144,6 +144,9 @@ public:
 
     //! Makes every applied write durable.
     void flush();
+    //! Compacts every column family down to its last level, as a store that has been running a
+    //! while would be (the bench settles a freshly filled store with it).
+    void compact();
 
     const config& settings() const { return cfg_; }
 
