@@ -107,3 +107,41 @@ TEST_CASE("docket bench extract times docket, pdftotext and tesseract on the sam
     CHECK(runs.at(2).at("ok").to_number<std::int64_t>() == 1);
     for (const char* f : {"text: docket / pdftotext", "OCR: docket / tesseract"}) CHECK(v.at("figures").at(f).to_number<double>() > 0);
 }
+
+TEST_CASE("docket bench memory holds idle connections and samples RSS over a run of jobs", "[e2e][bench]") {
+    temp_dir dir;
+    auto v = bench_report({"memory", "--idle-connections", "300", "--requests", "300", "--rate", "200"}, dir);
+    const auto& f = v.at("figures");
+    INFO(boost::json::serialize(v.at("figures")));
+    CHECK(f.at("idle RSS MiB (server process)").to_number<double>() > 1);
+    CHECK(f.at("idle keep-alive connections opened").to_number<double>() == 300);
+    // Held means the server still has them open a second later (its open files), not just opened.
+    CHECK(f.at("idle keep-alive connections held by the server").to_number<double>() >= 300);
+    CHECK(f.at("jobs accepted").to_number<double>() == 300);
+    CHECK(f.at("RSS MiB at the end").to_number<double>() > 1);
+    const auto& runs = v.at("runs").as_array();
+    REQUIRE(runs.size() == 1);
+    CHECK(runs.at(0).at("errors").to_number<std::int64_t>() == 0);
+    const auto& rss = v.at("series").at("server RSS MiB").as_array();
+    CHECK(rss.size() >= 2);
+    CHECK(v.at("notes").as_array().empty());
+}
+
+TEST_CASE("docket bench scale measures intake and restart with jobs waiting in the store", "[e2e][bench]") {
+    temp_dir dir;
+    auto v = bench_report({"scale", "--queued", "3000", "--duration", "1s", "--connections", "8"}, dir);
+    const auto& runs = v.at("runs").as_array();
+    REQUIRE(runs.size() == 2);
+    for (const auto& run : runs) {
+        CHECK(run.at("ok").to_number<std::int64_t>() > 0);
+        CHECK(run.at("errors").to_number<std::int64_t>() == 0);
+    }
+    const auto& f = v.at("figures");
+    INFO(boost::json::serialize(f));
+    // The workers may take a few jobs between "ready" and the probe; the rest must be queued.
+    CHECK(f.at("queue depth when first ready").to_number<double>() >= 2900);
+    CHECK(f.at("queue depth after the restart").to_number<double>() > 0);
+    CHECK(f.at("seconds from restart to ready (after SIGTERM)").to_number<double>() > 0);
+    CHECK(f.at("intake deep queue / empty queue").to_number<double>() > 0);
+    CHECK(v.at("notes").as_array().empty());
+}
