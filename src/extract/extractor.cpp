@@ -4,6 +4,7 @@
 
 #include <docket/extract/extractor.hpp>
 #include <docket/extract/ocr.hpp>
+#include <docket/core/encoding.hpp>
 #include <docket/core/log.hpp>
 
 #include <boost/json.hpp>
@@ -16,6 +17,8 @@
 #include <poppler-page.h>
 
 #include <cctype>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <mutex>
@@ -55,45 +58,155 @@ void page_done(const options& opt, const page_range& r, std::int64_t index) {
     if (opt.on_page) opt.on_page(index + 1 - r.begin, r.end - r.begin);
 }
 
-// (merge_results splices results in this exact layout: keep the two in step.)
+// Length of the valid UTF-8 sequence starting s[i], or 0 if it is not one (overlong forms,
+// surrogates and code points past U+10FFFF included).
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+    const auto b = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
+    const auto cont = [&](std::size_t k) { return (b(k) & 0xC0) == 0x80; };
+    const unsigned c = b(0);
+    if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (!cont(1) || !cont(2) || (c == 0xE0 && b(1) < 0xA0) || (c == 0xED && b(1) >= 0xA0)) return 0;
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (!cont(1) || !cont(2) || !cont(3) || (c == 0xF0 && b(1) < 0x90) || (c == 0xF4 && b(1) >= 0x90)) return 0;
+        return 4;
+    }
+    return 0;
+}
+
+// Appends `s` as a JSON string literal. Plain-text uploads are only sampled for UTF-8 at intake,
+// so a byte that does not begin a valid sequence becomes U+FFFD rather than invalid JSON.
+void put_string(std::string& out, std::string_view s) {
+    out += '"';
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            if (const auto n = utf8_sequence(s, i)) {
+                out.append(s.data() + i, n);
+                i += n - 1;
+            } else {
+                out += "\xEF\xBF\xBD";
+            }
+            continue;
+        }
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case '\f': out += "\\f"; break;
+        case '\b': out += "\\b"; break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20) {
+                char esc[8];
+                std::snprintf(esc, sizeof esc, "\\u%04x", static_cast<unsigned>(c));
+                out += esc;
+            } else {
+                out += c;
+            }
+        }
+    }
+    out += '"';
+}
+
+// Shortest form that reads back as the same double ("612", "71.5"); JSON has no NaN or infinity.
+void put_number(std::string& out, double v) {
+    if (!std::isfinite(v)) v = 0;
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, r.ptr);
+}
+
+void put_box(std::string& out, double x0, double y0, double x1, double y1) {
+    out += "[";
+    put_number(out, x0);
+    out += ',';
+    put_number(out, y0);
+    out += ',';
+    put_number(out, x1);
+    out += ',';
+    put_number(out, y1);
+    out += ']';
+}
+
+// The result is written straight to text, not built as a Boost.JSON tree first: a text page has
+// hundreds of words, and a tree node per word and per coordinate took as long as reading the
+// page. (merge_results splices results in this exact layout: keep the two in step.)
 std::string build_result(std::string_view document_type, const std::vector<page_text>& pages, std::int64_t first_number) {
-    namespace json = boost::json;
-    json::object o;
-    o["document_type"] = document_type;
-    json::array arr;
-    std::string all;
+    std::string out;
+    out.reserve(256 + pages.size() * 4096);
+    out += R"({"document_type":)";
+    put_string(out, document_type);
+    out += R"(,"pages":[)";
     for (std::size_t i = 0; i < pages.size(); ++i) {
         const auto& p = pages[i];
-        json::array words;
-        for (const auto& w : p.words)
-            words.push_back(json::object{{"text", w.text},
-                                         {"bbox", json::array{w.x0, w.y0, w.x1, w.y1}},
-                                         {"confidence", std::round(w.confidence * 10) / 10}});
-        json::object page{{"number", first_number + static_cast<std::int64_t>(i)}, {"text", p.text}, {"source", p.source}};
+        if (i > 0) out += ',';
+        out += R"({"number":)";
+        out += std::to_string(first_number + static_cast<std::int64_t>(i));
+        out += R"(,"text":)";
+        put_string(out, p.text);
+        out += R"(,"source":)";
+        put_string(out, p.source);
         if (p.width > 0) {
-            page["width"] = p.width;
-            page["height"] = p.height;
-            page["unit"] = p.unit;
-            page["words"] = std::move(words);
-            json::array lines;
-            for (const auto& l : p.lines)
-                lines.push_back(json::object{{"text", l.text}, {"bbox", json::array{l.x0, l.y0, l.x1, l.y1}}});
-            page["lines"] = std::move(lines);
+            out += R"(,"width":)";
+            put_number(out, p.width);
+            out += R"(,"height":)";
+            put_number(out, p.height);
+            out += R"(,"unit":)";
+            put_string(out, p.unit);
+            out += R"(,"words":[)";
+            for (std::size_t w = 0; w < p.words.size(); ++w) {
+                const auto& word = p.words[w];
+                if (w > 0) out += ',';
+                out += R"({"text":)";
+                put_string(out, word.text);
+                out += R"(,"bbox":)";
+                put_box(out, word.x0, word.y0, word.x1, word.y1);
+                out += R"(,"confidence":)";
+                put_number(out, std::round(word.confidence * 10) / 10);
+                out += '}';
+            }
+            out += R"(],"lines":[)";
+            for (std::size_t l = 0; l < p.lines.size(); ++l) {
+                const auto& line = p.lines[l];
+                if (l > 0) out += ',';
+                out += R"({"text":)";
+                put_string(out, line.text);
+                out += R"(,"bbox":)";
+                put_box(out, line.x0, line.y0, line.x1, line.y1);
+                out += '}';
+            }
+            out += ']';
         }
-        arr.push_back(std::move(page));
-        if (i > 0) all += "\f";
-        all += p.text;
+        out += '}';
     }
-    o["pages"] = std::move(arr);
-    o["text"] = std::move(all);
-    o["page_count"] = pages.size();
-    return json::serialize(o);
+    out += R"(],"text":")";
+    for (std::size_t i = 0; i < pages.size(); ++i) {
+        // The pages' texts joined by form feeds, inside one string literal.
+        std::string quoted;
+        put_string(quoted, pages[i].text);
+        if (i > 0) out += "\\f";
+        out.append(quoted, 1, quoted.size() - 2);
+    }
+    out += R"(","page_count":)";
+    out += std::to_string(pages.size());
+    out += '}';
+    return out;
 }
 
 std::string utf8(const poppler::ustring& s) {
-    auto bytes = s.to_utf8();
-    return std::string(bytes.begin(), bytes.end());
+    std::string out;
+    out.reserve(s.size());
+    append_utf8(out, s.data(), s.size());
+    return out;
 }
+
+// Bounding boxes to 1/100 pt: finer than any glyph placement matters, and it keeps a page's
+// result (hundreds of boxes) a third of the size it has with every double's 17 digits.
+double centi(double v) { return std::round(v * 100.0) / 100.0; }
 
 error too_many_pixels(long long w, long long h, const options& opt) {
     return failure(errc::limit_exceeded, "an image of " + std::to_string(w) + "x" + std::to_string(h) +
@@ -160,8 +273,18 @@ outcome<std::vector<page_text>> pdf_pages(std::string_view bytes, const options&
             pages.push_back({});
             continue;
         }
+        // One text pass over the page: the words with their boxes, and the page text is their
+        // lines (asking poppler for page text too would lay the page out a second time).
         page_text t;
-        t.text = utf8(p->text());
+        for (const auto& box : p->text_list()) {
+            const auto b = box.bbox();
+            t.words.push_back({utf8(box.text()), centi(b.left()), centi(b.top()), centi(b.right()), centi(b.bottom()), 100.0});
+        }
+        t.lines = group_lines(t.words);
+        for (const auto& l : t.lines) {
+            if (!t.text.empty()) t.text += '\n';
+            t.text += l.text;
+        }
         if (!usable_text(t.text)) {
             auto ocr = render_and_ocr(*p, opt);
             if (!ocr) return ocr.error();
@@ -175,11 +298,6 @@ outcome<std::vector<page_text>> pdf_pages(std::string_view bytes, const options&
         const auto rect = p->page_rect();
         t.width = rect.width();
         t.height = rect.height();
-        for (const auto& box : p->text_list()) {
-            const auto b = box.bbox();
-            t.words.push_back({utf8(box.text()), b.left(), b.top(), b.right(), b.bottom(), 100.0});
-        }
-        t.lines = group_lines(t.words);
         pages.push_back(std::move(t));
     }
     return pages;

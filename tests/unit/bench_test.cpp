@@ -135,7 +135,7 @@ TEST_CASE("a report renders as JSON with every run and as an SVG with a line per
     report rep;
     rep.scenario = "intake";
     for (const char* name : {"baseline", "docket"}) {
-        run_report run{name, "closed", 4, 0, {}, process_usage{1.5, 2048, 0}};
+        run_report run{name, "closed", 4, 0, {}, process_usage{1.5, 1024, 2048, 0}};
         for (int i = 1; i <= 1000; ++i) run.load.latency_us.record(static_cast<std::uint64_t>(i));
         run.load.ok = run.load.sent = 1000;
         run.load.seconds = 2;
@@ -157,4 +157,16 @@ TEST_CASE("a report renders as JSON with every run and as an SVG with a line per
     CHECK(lines == 6); // throughput, p99, p50 for each run
     CHECK(to_text(rep).find("p99=0.99ms") != std::string::npos);
     CHECK(to_text(rep).find("500.0/s") != std::string::npos);
+
+    // Sampled series get a third panel with a line each, and their values in the JSON.
+    rep.series = {{"server RSS MiB", {30.0, 31.5, 31.0}}};
+    const auto with_series = to_svg(rep);
+    lines = 0;
+    for (auto at = with_series.find("<polyline"); at != std::string::npos; at = with_series.find("<polyline", at + 1)) ++lines;
+    CHECK(lines == 7);
+    CHECK(with_series.find("server RSS MiB") != std::string::npos);
+    auto j = boost::json::parse(to_json(rep));
+    CHECK(j.at("series").at("server RSS MiB").as_array().size() == 3);
+    CHECK(j.at("runs").at(0).at("server").at("rss_kib").to_number<std::uint64_t>() == 1024);
+    CHECK(to_text(rep).find("max=31.5") != std::string::npos);
 }

@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <vector>
+
 using namespace docket;
 
 TEST_CASE("base64 round-trips every length and both alphabets", "[core]") {
@@ -39,4 +41,20 @@ TEST_CASE("durations and sizes parse and print back exactly", "[core]") {
     CHECK(format_duration(std::chrono::hours(24)) == "1d");
     CHECK(format_duration(std::chrono::seconds(90)) == "90s");
     CHECK(format_size(50ull << 20) == "50MiB");
+}
+
+TEST_CASE("UTF-16 becomes UTF-8, surrogate pairs joined and lone surrogates replaced", "[encoding]") {
+    auto conv = [](std::vector<std::uint16_t> u) {
+        std::string out = ">";
+        docket::append_utf8(out, u.data(), u.size());
+        return out;
+    };
+    CHECK(conv({'A', 'b', ' ', '1'}) == ">Ab 1");
+    CHECK(conv({0x00E9}) == ">\xC3\xA9");                 // é
+    CHECK(conv({0x20AC}) == ">\xE2\x82\xAC");             // €
+    CHECK(conv({0xD83D, 0xDE00}) == ">\xF0\x9F\x98\x80"); // U+1F600 from its surrogate pair
+    CHECK(conv({0xD83D, 'x'}) == ">\xEF\xBF\xBDx");        // high surrogate without its pair
+    CHECK(conv({0xDE00}) == ">\xEF\xBF\xBD");              // low surrogate alone
+    CHECK(conv({0xD83D}) == ">\xEF\xBF\xBD");              // cut off at the end
+    CHECK(conv({}) == ">");
 }

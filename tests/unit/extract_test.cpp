@@ -25,6 +25,30 @@ TEST_CASE("the PDF text layer comes out per page", "[extract]") {
     CHECK_THAT(*csv, Catch::StartsWith("page,text\r\n1,\"Invoice number 1234"));
 }
 
+TEST_CASE("a result is valid JSON whatever the text holds, with boxes as plain numbers", "[extract]") {
+    // Quotes, backslashes, controls, good multi-byte UTF-8 and bytes that are not UTF-8 at all.
+    const std::string text = "say \"hi\" C:\\dir\ttab\x01 caf\xC3\xA9 \xE2\x82\xAC bad\xFF\xC3( \xED\xA0\x80 end";
+    auto r = extract::extract_document(text, "text/plain", "generic");
+    REQUIRE(r);
+    boost::system::error_code ec;
+    auto v = boost::json::parse(r->result_json, ec);
+    REQUIRE_FALSE(ec);
+    const std::string got(v.at("pages").at(0).at("text").as_string());
+    CHECK(got == "say \"hi\" C:\\dir\ttab\x01 caf\xC3\xA9 \xE2\x82\xAC bad\xEF\xBF\xBD\xEF\xBF\xBD( "
+                 "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD end");
+    CHECK(std::string(v.at("text").as_string()) == got);
+
+    auto pdf = extract::extract_document(test::make_pdf({"Total due 56.78"}), "application/pdf", "invoice");
+    REQUIRE(pdf);
+    auto page = boost::json::parse(pdf->result_json).at("pages").at(0);
+    CHECK(page.at("width").to_number<double>() > 100);
+    const auto& box = page.at("words").at(0).at("bbox").as_array();
+    REQUIRE(box.size() == 4);
+    CHECK(box[2].to_number<double>() > box[0].to_number<double>());
+    CHECK(page.at("lines").at(0).at("text").as_string() == "Total due 56.78");
+    CHECK(page.at("text").as_string() == "Total due 56.78");
+}
+
 TEST_CASE("damaged PDFs fail with INVALID_DOCUMENT and are not retried", "[extract]") {
     auto pdf = test::make_pdf({"soon to be cut"});
     const std::string damaged[] = {
