@@ -115,23 +115,36 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
         }
     }
 
+    // The receiver has a free slot again: its next held-back delivery takes it.
+    void free_slot(const std::string& origin) {
+        auto& waiting = waiting_[origin];
+        if (!waiting.empty() && !stopping_) {
+            --per_origin_[origin];
+            auto next = std::move(waiting.front());
+            waiting.pop_front();
+            start_attempt(std::move(next));
+        } else if (--per_origin_[origin] == 0) {
+            per_origin_.erase(origin);
+            waiting_.erase(origin);
+        }
+    }
+
     asio::awaitable<void> attempt(due_entry entry) {
+        // The receiver's slot is given back as soon as the HTTP exchange is over; the delivery
+        // stays in flight until its attempt is recorded, so it cannot be attempted twice. (Holding
+        // the slot through the record's fsync capped a receiver at 8 deliveries per fsync.)
         struct release {
             impl* self;
             const due_entry& e;
+            bool slot_freed = false;
+            void free_slot() {
+                if (slot_freed) return;
+                slot_freed = true;
+                self->free_slot(e.origin);
+            }
             ~release() {
+                free_slot();
                 self->in_flight_.erase(e.id);
-                auto& waiting = self->waiting_[e.origin];
-                if (!waiting.empty() && !self->stopping_) {
-                    // The receiver has a free slot again: its next due delivery takes it.
-                    --self->per_origin_[e.origin];
-                    auto next = std::move(waiting.front());
-                    waiting.pop_front();
-                    self->start_attempt(std::move(next));
-                } else if (--self->per_origin_[e.origin] == 0) {
-                    self->per_origin_.erase(e.origin);
-                    self->waiting_.erase(e.origin);
-                }
                 self->timer_.cancel();
             }
         } guard{this, entry};
@@ -184,6 +197,7 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
             r = co_await client_.post(std::move(url), std::move(headers), std::move(payload));
         }
         const timestamp finished = now_ms();
+        guard.free_slot();
 
         attempt_outcome outcome;
         if (!refused.empty()) outcome = {attempt_outcome::gone, std::nullopt}; // no endpoint: nothing to retry
