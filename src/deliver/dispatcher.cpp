@@ -150,7 +150,11 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
         } guard{this, entry};
 
         const std::string& id = entry.id;
-        auto loaded = co_await offload(blocking_, [&] { return store_.get_delivery(id); });
+        // Usually still in a memtable or the block cache: a hop to the blocking thread per
+        // delivery cost more than the lookup. Only a read that needs the disk is offloaded.
+        std::optional<delivery> loaded;
+        if (auto in_memory = store_.peek_delivery(id)) loaded = std::move(*in_memory);
+        else loaded = co_await offload(blocking_, [&] { return store_.get_delivery(id); });
         // Redelivered or deleted since this entry was made: the entry is stale.
         if (!loaded || loaded->status != delivery_status::pending || loaded->next_attempt_at != entry.at) co_return;
         const delivery d = std::move(*loaded);
@@ -162,7 +166,15 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
         std::string refused;
         if (d.endpoint_id.empty()) {
             // The secret of the job's (or the batch's) own webhook_url.
-            auto secret = co_await offload(blocking_, [&]() -> std::optional<std::optional<std::string>> {
+            std::optional<std::optional<std::string>> secret; // empty: the job (or batch) is gone
+            bool answered = false;
+            if (d.job_id.rfind("bat_", 0) != 0) {
+                if (auto j = store_.peek_job(d.job_id)) {
+                    answered = true;
+                    if (*j) secret = (*j)->webhook_secret;
+                }
+            }
+            if (!answered) secret = co_await offload(blocking_, [&]() -> std::optional<std::optional<std::string>> {
                 if (d.job_id.rfind("bat_", 0) == 0) {
                     auto b = store_.get_batch(d.job_id);
                     if (!b) return std::nullopt;

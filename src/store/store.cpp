@@ -267,6 +267,18 @@ struct store::impl {
         return value;
     }
 
+    // nullopt when the answer is not in memory (memtables, block cache); never reads a file.
+    std::optional<std::optional<std::string>> get_in_memory(cf c, std::string_view key) const {
+        rocksdb::ReadOptions ro;
+        ro.read_tier = rocksdb::kBlockCacheTier;
+        std::string value;
+        auto s = db->Get(ro, h(c), slice(key), &value);
+        if (s.IsIncomplete()) return std::nullopt;
+        if (s.IsNotFound()) return std::optional<std::string>{};
+        check(s, "read");
+        return std::optional<std::string>{std::move(value)};
+    }
+
     template <class F>
     void scan(cf c, std::string_view from, F&& f) const {
         std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), h(c)));
@@ -496,6 +508,22 @@ std::size_t store::sweep(timestamp now, std::size_t max) {
     });
     if (removed > 0) write(std::move(b));
     return removed;
+}
+
+std::optional<std::optional<job>> store::peek_job(std::string_view id) const {
+    auto v = impl_->get_in_memory(jobs, id);
+    if (!v) return std::nullopt;
+    if (!*v) return std::optional<job>{};
+    auto j = decode_job(**v);
+    if (!j) throw std::runtime_error("corrupt job record " + std::string(id));
+    return j;
+}
+
+std::optional<std::optional<delivery>> store::peek_delivery(std::string_view id) const {
+    auto v = impl_->get_in_memory(deliveries, id);
+    if (!v) return std::nullopt;
+    if (!*v) return std::optional<delivery>{};
+    return decode_delivery(**v);
 }
 
 std::optional<delivery> store::get_delivery(std::string_view id) const {

@@ -276,3 +276,26 @@ TEST_CASE("a completed batch leaves the open index and expires with the retentio
     CHECK(s->sweep(5000, 100) == 1);
     CHECK_FALSE(s->get_batch("bat_1"));
 }
+
+TEST_CASE("peeking answers from memory only: a record on disk and not cached is not peeked", "[store]") {
+    test::temp_dir dir;
+    {
+        auto s = store::store::open(cfg_for(dir));
+        add(*s, new_job("a", 1));
+        auto peeked = s->peek_job("a"); // still in the memtable
+        REQUIRE(peeked);
+        REQUIRE(*peeked);
+        CHECK((*peeked)->id == "a");
+        s->compact(); // flushed to a table file; the write-ahead log is no longer needed
+    }
+    auto s = store::store::open(cfg_for(dir));
+    CHECK_FALSE(s->peek_job("a"));      // would need a file read
+    REQUIRE(s->get_job("a"));           // reads the file, and its block is cached now
+    auto cached = s->peek_job("a");
+    REQUIRE(cached);
+    REQUIRE(*cached);
+    CHECK((*cached)->id == "a");
+    auto missing = s->peek_delivery("nope"); // an empty column family: known absent without a read
+    REQUIRE(missing);
+    CHECK_FALSE(*missing);
+}

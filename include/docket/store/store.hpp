@@ -127,6 +127,10 @@ public:
     std::vector<key_record> keys() const;
 
     std::optional<delivery> get_delivery(std::string_view id) const;
+    //! get_job / get_delivery answered from memory alone (memtables, block cache): nullopt when
+    //! the answer needs a file read. An I/O thread may call these and offload only a miss.
+    std::optional<std::optional<job>> peek_job(std::string_view id) const;
+    std::optional<std::optional<delivery>> peek_delivery(std::string_view id) const;
     //! Pending deliveries due at `now`, earliest first, at most `limit`.
     std::vector<delivery> due_deliveries(timestamp now, std::size_t limit) const;
     //! The earliest due time strictly after `after`, if any delivery is pending then.
