@@ -120,16 +120,17 @@ void put_number(std::string& out, double v) {
     out.append(buf, r.ptr);
 }
 
-void put_box(std::string& out, double x0, double y0, double x1, double y1) {
-    out += "[";
-    put_number(out, x0);
-    out += ',';
-    put_number(out, y0);
-    out += ',';
-    put_number(out, x1);
-    out += ',';
-    put_number(out, y1);
-    out += ']';
+// `{"text":…,"bbox":[x0,y0,x1,y1]` of a word or a line, left open for the caller's last fields.
+template <class Boxed>
+void open_boxed(std::string& out, const Boxed& b) {
+    out += R"({"text":)";
+    put_string(out, b.text);
+    out += R"(,"bbox":[)";
+    for (const double v : {b.x0, b.y0, b.x1, b.y1}) {
+        put_number(out, v);
+        out += ',';
+    }
+    out.back() = ']';
 }
 
 // The result is written straight to text, not built as a Boost.JSON tree first: a text page has
@@ -159,24 +160,16 @@ std::string build_result(std::string_view document_type, const std::vector<page_
             put_string(out, p.unit);
             out += R"(,"words":[)";
             for (std::size_t w = 0; w < p.words.size(); ++w) {
-                const auto& word = p.words[w];
                 if (w > 0) out += ',';
-                out += R"({"text":)";
-                put_string(out, word.text);
-                out += R"(,"bbox":)";
-                put_box(out, word.x0, word.y0, word.x1, word.y1);
+                open_boxed(out, p.words[w]);
                 out += R"(,"confidence":)";
-                put_number(out, std::round(word.confidence * 10) / 10);
+                put_number(out, std::round(p.words[w].confidence * 10) / 10);
                 out += '}';
             }
             out += R"(],"lines":[)";
             for (std::size_t l = 0; l < p.lines.size(); ++l) {
-                const auto& line = p.lines[l];
                 if (l > 0) out += ',';
-                out += R"({"text":)";
-                put_string(out, line.text);
-                out += R"(,"bbox":)";
-                put_box(out, line.x0, line.y0, line.x1, line.y1);
+                open_boxed(out, p.lines[l]);
                 out += '}';
             }
             out += ']';
