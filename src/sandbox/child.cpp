@@ -180,7 +180,14 @@ error child::garbled() {
 
 outcome<reply> child::call(json::object header, std::string_view payload, steady::time_point deadline,
                            const interim_fn& interim) {
-    if (pid_ < 0 && !spawn()) return failure(errc::internal, "cannot start a worker process");
+    if (pid_ < 0) {
+        // A fresh process (the first request, or the one after a kill) starts on the request's
+        // clock; its start-up is not the document's time, so the deadline moves by it. (Under
+        // load or a sanitizer, start-up alone can pass a short --extract-timeout.)
+        const auto started = steady::now();
+        if (!spawn()) return failure(errc::internal, "cannot start a worker process");
+        deadline += steady::now() - started;
+    }
     header["cpu_seconds"] = std::max<long long>(1, std::chrono::duration_cast<std::chrono::seconds>(limits_.cpu).count());
     io_result io = write_frame(fd_, json::serialize(header), deadline);
     if (io == io_result::ok) io = write_frame(fd_, payload, deadline);

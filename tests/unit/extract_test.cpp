@@ -1,7 +1,9 @@
 #include "../support/outcome_printer.hpp"
 #include "../support/fixtures.hpp"
+#include "../support/process.hpp"
 
 #include <docket/extract/extractor.hpp>
+#include <docket/extract/isolated.hpp>
 #include <docket/extract/ocr.hpp>
 #include <docket/extract/page_split.hpp>
 
@@ -9,6 +11,10 @@
 #include <leptonica/allheaders.h>
 
 #include <catch2/catch.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
 
 using namespace docket;
 
@@ -251,4 +257,19 @@ TEST_CASE("a split document's pieces hold about 250 ms of work and share the res
     CHECK(extract::pages_per_piece(1ms, 101, 2) == 51);
     CHECK(extract::pages_per_piece(0ns, 10, 1) == 10);
     CHECK(extract::pages_per_piece(1ms, 0, 2) == 0);
+}
+
+TEST_CASE("a worker process's start-up does not count against the request's deadline", "[extract][sandbox]") {
+    // A worker that takes 600 ms to start, and a request with 300 ms to run: the start-up must
+    // not use up the request's time (it would fail EXTRACTION_TIMEOUT before reading a byte).
+    test::temp_dir dir;
+    const auto slow_start = dir.path() / "slow-worker";
+    std::ofstream(slow_start) << "#!/bin/sh\nsleep 0.6\nexec " << DOCKET_BINARY << " \"$@\"\n";
+    std::filesystem::permissions(slow_start, std::filesystem::perms::owner_all);
+    sandbox::child child(slow_start.string(), {});
+    extract::document_request req{"one page of text", "text/plain", "generic", {}, sandbox::steady::now() + std::chrono::milliseconds(300)};
+    auto r = extract::extract_in(child, req);
+    REQUIRE(r);
+    CHECK(r->pages == 1);
+    CHECK_THAT(r->result_json, Catch::Contains("one page of text"));
 }
