@@ -303,6 +303,11 @@ std::unique_ptr<store> store::open(const config& cfg) {
 
     rocksdb::BlockBasedTableOptions table;
     table.block_cache = rocksdb::NewLRUCache(cfg.block_cache);
+    // Index and filter blocks live in the block cache too, so memory stays within --block-cache
+    // however much the store holds (outside it they grew with every table file: a 1,000,000-job
+    // run went from 124 to 189 MiB). Level-0 ones stay pinned: they are read on every lookup.
+    table.cache_index_and_filter_blocks = true;
+    table.pin_l0_filter_and_index_blocks_in_cache = true;
     rocksdb::ColumnFamilyOptions base;
     base.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
     base.write_buffer_size = 16ull << 20;
