@@ -52,7 +52,8 @@ report memory_scenario(const bench_options& o) {
         }
         std::this_thread::sleep_for(1s);
         const auto held = s.usage();
-        const auto held_files = open_files(s.pid()) - std::min(open_files(s.pid()), files_before);
+        const auto files_held = open_files(s.pid());
+        const auto held_files = files_held - std::min(files_held, files_before);
         conns.clear();
         const double added = mib(held.rss_kib) - mib(idle.rss_kib);
         rep.figures = {{"idle RSS MiB (server process)", mib(idle.rss_kib)},
@@ -73,6 +74,7 @@ report memory_scenario(const bench_options& o) {
     std::vector<double> rss, workers_rss;
     std::uint64_t max_depth = 0;
     run_report run;
+    bool drained = false;
     {
         sampler every_second(1s, [&] {
             const auto u = s.usage();
@@ -86,7 +88,7 @@ report memory_scenario(const bench_options& o) {
         run = measure("docket submit (202)", load, s, submission(s.key(), small_pdf("docket bench memory", o.size)), rate, accepted);
         // The run is over when the last job is extracted, not when it was accepted.
         const auto deadline = steady::now() + 10min;
-        while (queue_depth(probe) > 0 && steady::now() < deadline) std::this_thread::sleep_for(200ms);
+        while (!(drained = queue_depth(probe) == 0) && steady::now() < deadline) std::this_thread::sleep_for(200ms);
         std::this_thread::sleep_for(1s);
     }
     const auto end = s.usage();
@@ -103,7 +105,7 @@ report memory_scenario(const bench_options& o) {
     rep.figures.push_back({"RSS MiB max", *std::max_element(rss.begin(), rss.end())});
     rep.figures.push_back({"RSS change from a tenth to the end %", at_tenth > 0 ? 100.0 * (rss.back() - at_tenth) / at_tenth : 0});
     rep.figures.push_back({"max queue depth", static_cast<double>(max_depth)});
-    if (queue_depth(probe) > 0) rep.notes.push_back("the queue had not drained 10 minutes after the last submission");
+    if (!drained) rep.notes.push_back("the queue had not drained 10 minutes after the last submission");
     rep.series = {{"server RSS MiB", std::move(rss)}, {"worker processes RSS MiB", std::move(workers_rss)}};
     return rep;
 }

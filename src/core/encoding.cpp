@@ -79,6 +79,22 @@ std::optional<std::string> base64_decode(std::string_view text) {
     return out;
 }
 
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
+    const auto b = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
+    const auto cont = [&](std::size_t k) { return (b(k) & 0xC0) == 0x80; };
+    const unsigned c = b(0);
+    if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (!cont(1) || !cont(2) || (c == 0xE0 && b(1) < 0xA0) || (c == 0xED && b(1) >= 0xA0)) return 0;
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (!cont(1) || !cont(2) || !cont(3) || (c == 0xF0 && b(1) < 0x90) || (c == 0xF4 && b(1) >= 0x90)) return 0;
+        return 4;
+    }
+    return 0;
+}
+
 void append_utf8(std::string& out, const std::uint16_t* units, std::size_t n) {
     auto put = [&out](std::uint32_t cp) {
         if (cp < 0x80) {

@@ -58,24 +58,6 @@ void page_done(const options& opt, const page_range& r, std::int64_t index) {
     if (opt.on_page) opt.on_page(index + 1 - r.begin, r.end - r.begin);
 }
 
-// Length of the valid UTF-8 sequence starting s[i], or 0 if it is not one (overlong forms,
-// surrogates and code points past U+10FFFF included).
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-    const auto b = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
-    const auto cont = [&](std::size_t k) { return (b(k) & 0xC0) == 0x80; };
-    const unsigned c = b(0);
-    if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (!cont(1) || !cont(2) || (c == 0xE0 && b(1) < 0xA0) || (c == 0xED && b(1) >= 0xA0)) return 0;
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (!cont(1) || !cont(2) || !cont(3) || (c == 0xF0 && b(1) < 0x90) || (c == 0xF4 && b(1) >= 0x90)) return 0;
-        return 4;
-    }
-    return 0;
-}
-
 // Appends `s` as a JSON string literal. Plain-text uploads are only sampled for UTF-8 at intake,
 // so a byte that does not begin a valid sequence becomes U+FFFD rather than invalid JSON.
 void put_string(std::string& out, std::string_view s) {
@@ -83,7 +65,7 @@ void put_string(std::string& out, std::string_view s) {
     for (std::size_t i = 0; i < s.size(); ++i) {
         const char c = s[i];
         if (static_cast<unsigned char>(c) >= 0x80) {
-            if (const auto n = utf8_sequence(s, i)) {
+            if (const auto n = utf8_sequence_length(s, i)) {
                 out.append(s.data() + i, n);
                 i += n - 1;
             } else {
@@ -139,6 +121,8 @@ void open_boxed(std::string& out, const Boxed& b) {
 std::string build_result(std::string_view document_type, const std::vector<page_text>& pages, std::int64_t first_number) {
     std::string out;
     out.reserve(256 + pages.size() * 4096);
+    std::vector<std::pair<std::size_t, std::size_t>> text_spans; // (offset, length) in `out`
+    text_spans.reserve(pages.size());
     out += R"({"document_type":)";
     put_string(out, document_type);
     out += R"(,"pages":[)";
@@ -148,7 +132,9 @@ std::string build_result(std::string_view document_type, const std::vector<page_
         out += R"({"number":)";
         out += std::to_string(first_number + static_cast<std::int64_t>(i));
         out += R"(,"text":)";
+        const auto text_at = out.size() + 1; // after the opening quote
         put_string(out, p.text);
+        text_spans.emplace_back(text_at, out.size() - 1 - text_at);
         out += R"(,"source":)";
         put_string(out, p.source);
         if (p.width > 0) {
@@ -176,13 +162,15 @@ std::string build_result(std::string_view document_type, const std::vector<page_
         }
         out += '}';
     }
+    // The top-level text is the pages' texts joined by form feeds: their escaped forms are
+    // copied from where each page's text was written, not escaped a second time.
     out += R"(],"text":")";
+    std::size_t joined = 2 * pages.size();
+    for (const auto& [at, len] : text_spans) joined += len;
+    out.reserve(out.size() + joined); // so `out` does not move while it is copied from
     for (std::size_t i = 0; i < pages.size(); ++i) {
-        // The pages' texts joined by form feeds, inside one string literal.
-        std::string quoted;
-        put_string(quoted, pages[i].text);
         if (i > 0) out += "\\f";
-        out.append(quoted, 1, quoted.size() - 2);
+        out.append(out, text_spans[i].first, text_spans[i].second);
     }
     out += R"(","page_count":)";
     out += std::to_string(pages.size());

@@ -1,6 +1,7 @@
 // Magic-byte detection for uploads (called by submission parsing before anything is stored).
 
 #include <docket/intake/sniff.hpp>
+#include <docket/core/encoding.hpp>
 
 #include <algorithm>
 
@@ -20,12 +21,10 @@ bool looks_like_text(std::string_view b) {
             ++i;
             continue;
         }
-        const int len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        // Checked against the whole upload, so a sequence the sample cuts is judged on its bytes.
+        const auto len = utf8_sequence_length(b, i);
         if (len == 0) return false;
-        if (i + static_cast<std::size_t>(len) > n) return n < b.size(); // cut by the sample: fine
-        for (int k = 1; k < len; ++k)
-            if ((static_cast<unsigned char>(b[i + static_cast<std::size_t>(k)]) & 0xC0) != 0x80) return false;
-        i += static_cast<std::size_t>(len);
+        i += len;
     }
     return true;
 }

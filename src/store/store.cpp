@@ -428,15 +428,6 @@ job_page store::list_jobs(std::string_view tenant, std::optional<job_status> sta
     return page;
 }
 
-std::vector<job> store::queued_jobs() const {
-    std::vector<job> out;
-    impl_->scan(queue_idx, "", [&](std::string_view, std::string_view id) {
-        if (auto j = get_job(id)) out.push_back(std::move(*j));
-        return true;
-    });
-    return out;
-}
-
 std::vector<job> store::claimed_jobs() const {
     std::vector<job> out;
     impl_->scan(leases, "", [&](std::string_view id, std::string_view) {

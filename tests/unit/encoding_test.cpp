@@ -58,3 +58,15 @@ TEST_CASE("UTF-16 becomes UTF-8, surrogate pairs joined and lone surrogates repl
     CHECK(conv({0xD83D}) == ">\xEF\xBF\xBD");              // cut off at the end
     CHECK(conv({}) == ">");
 }
+
+TEST_CASE("a UTF-8 sequence is measured where valid and refused where not", "[encoding]") {
+    CHECK(docket::utf8_sequence_length("\xC3\xA9", 0) == 2);
+    CHECK(docket::utf8_sequence_length("x\xE2\x82\xAC", 1) == 3);
+    CHECK(docket::utf8_sequence_length("\xF0\x9F\x98\x80", 0) == 4);
+    CHECK(docket::utf8_sequence_length("\x80", 0) == 0);             // continuation byte alone
+    CHECK(docket::utf8_sequence_length("\xC0\xAF", 0) == 0);         // overlong '/'
+    CHECK(docket::utf8_sequence_length("\xE0\x80\xAF", 0) == 0);     // overlong, three bytes
+    CHECK(docket::utf8_sequence_length("\xED\xA0\x80", 0) == 0);     // a surrogate
+    CHECK(docket::utf8_sequence_length("\xF4\x90\x80\x80", 0) == 0); // past U+10FFFF
+    CHECK(docket::utf8_sequence_length("\xE2\x82", 0) == 0);          // cut off
+}

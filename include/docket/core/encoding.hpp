@@ -1,6 +1,6 @@
 #pragma once
 // Byte encodings and hashes used across docket: base64 (standard and URL-safe), hex, UTF-16 to
-// UTF-8, SHA-256, random bytes and constant-time comparison.
+// UTF-8 and UTF-8 checks, SHA-256, random bytes and constant-time comparison.
 
 #include <cstddef>
 #include <cstdint>
@@ -23,6 +23,10 @@ std::string hex_encode(std::string_view bytes);
 //! out as UTF-16; its own converter opens an iconv descriptor per call, a third of the time it
 //! takes to read a page.)
 void append_utf8(std::string& out, const std::uint16_t* units, std::size_t n);
+
+//! Length (2-4) of the valid UTF-8 sequence that starts at s[i], or 0 if none does there: a lone
+//! continuation byte, an overlong form, a surrogate, past U+10FFFF, or cut off by the end of `s`.
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept;
 
 //! Raw 32-byte SHA-256 digest.
 std::string sha256(std::string_view bytes);

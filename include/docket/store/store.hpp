@@ -109,9 +109,7 @@ public:
     //! records per call, so a page may be short while next_cursor is set.
     job_page list_jobs(std::string_view tenant, std::optional<job_status> status, std::size_t limit,
                        std::optional<std::string_view> cursor) const;
-    //! Jobs in the queue index (status queued), in queue order.
-    std::vector<job> queued_jobs() const;
-    //! The queue index alone, in queue order, without reading a job record: a restart with a
+    //! The queue index (jobs with status queued) in queue order, without reading a job record: a restart with a
     //! million jobs waiting rebuilds its ready queue from this in about a second.
     void scan_queue(const std::function<void(job_priority, std::uint64_t seq, std::string_view id)>& f) const;
     //! Jobs holding a claim (status processing).
