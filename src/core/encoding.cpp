@@ -95,8 +95,10 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
     return 0;
 }
 
-void append_utf8(std::string& out, const std::uint16_t* units, std::size_t n) {
-    auto put = [&out](std::uint32_t cp) {
+void append_utf8(std::string& out, const std::uint32_t* code_points, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+        std::uint32_t cp = code_points[i];
+        if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) cp = 0xFFFD;
         if (cp < 0x80) {
             out += static_cast<char>(cp);
         } else if (cp < 0x800) {
@@ -111,17 +113,6 @@ void append_utf8(std::string& out, const std::uint16_t* units, std::size_t n) {
             out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
             out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
             out += static_cast<char>(0x80 | (cp & 0x3F));
-        }
-    };
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::uint32_t u = units[i];
-        if (u >= 0xD800 && u <= 0xDBFF && i + 1 < n && units[i + 1] >= 0xDC00 && units[i + 1] <= 0xDFFF) {
-            put(0x10000 + ((u - 0xD800) << 10) + (units[i + 1] - 0xDC00));
-            ++i;
-        } else if (u >= 0xD800 && u <= 0xDFFF) {
-            put(0xFFFD);
-        } else {
-            put(u);
         }
     }
 }

@@ -1,4 +1,4 @@
-// Documents to result JSON: PDF text layers through poppler-cpp (with words and boxes), OCR
+// Documents to result JSON: PDF text layers through poppler (with words and boxes), OCR
 // through tesseract for images and for PDF pages without a usable text layer, and plain text.
 // Called in the extraction worker processes; never in the server.
 
@@ -10,11 +10,16 @@
 #include <boost/json.hpp>
 
 #include <leptonica/allheaders.h>
-#include <poppler-document.h>
-#include <poppler-global.h>
-#include <poppler-image.h>
-#include <poppler-page-renderer.h>
-#include <poppler-page.h>
+// Poppler's own classes, not its poppler-cpp wrapper: the wrapper re-creates poppler's global
+// tables for every document, converts every word to UTF-16 through a fresh iconv descriptor and
+// copies every glyph's box; together that was more than half of the time a text page took.
+#include <poppler/Error.h>
+#include <poppler/GlobalParams.h>
+#include <poppler/PDFDoc.h>
+#include <poppler/SplashOutputDev.h>
+#include <poppler/Stream.h>
+#include <poppler/TextOutputDev.h>
+#include <poppler/splash/SplashBitmap.h>
 
 #include <cctype>
 #include <charconv>
@@ -27,11 +32,14 @@
 namespace docket::extract {
 namespace {
 
-void quiet_libraries() {
-    // Poppler and leptonica report every oddity of a damaged file on stderr; keep it at debug level.
+void init_libraries() {
     static std::once_flag once;
     std::call_once(once, [] {
-        poppler::set_debug_error_function([](const std::string& msg, void*) { log::debug("poppler: " + msg); }, nullptr);
+        // Poppler's tables (glyph names, encodings, font lookups) are built once per process and
+        // kept for every document after.
+        if (!globalParams) globalParams = std::make_unique<GlobalParams>();
+        // Poppler and leptonica report every oddity of a damaged file on stderr; keep it at debug level.
+        setErrorCallback([](ErrorCategory, Goffset, const char* msg) { log::debug(std::string("poppler: ") + msg); });
         setMsgSeverity(L_SEVERITY_NONE);
     });
 }
@@ -178,10 +186,11 @@ std::string build_result(std::string_view document_type, const std::vector<page_
     return out;
 }
 
-std::string utf8(const poppler::ustring& s) {
+std::string utf8(const TextWord& w) {
     std::string out;
-    out.reserve(s.size());
-    append_utf8(out, s.data(), s.size());
+    const int n = w.getLength();
+    out.reserve(static_cast<std::size_t>(n));
+    if (n > 0) append_utf8(out, w.getChar(0), static_cast<std::size_t>(n));
     return out;
 }
 
@@ -204,41 +213,66 @@ bool usable_text(const std::string& text) {
     return n >= 3;
 }
 
-outcome<page_text> render_and_ocr(const poppler::page& p, const options& opt) {
-    const auto rect = p.page_rect();
-    const long long w = static_cast<long long>(rect.width() / 72.0 * opt.dpi);
-    const long long h = static_cast<long long>(rect.height() / 72.0 * opt.dpi);
+outcome<page_text> render_and_ocr(PDFDoc& doc, int page, const options& opt) {
+    const long long w = static_cast<long long>(doc.getPageCropWidth(page) / 72.0 * opt.dpi);
+    const long long h = static_cast<long long>(doc.getPageCropHeight(page) / 72.0 * opt.dpi);
     if (w <= 0 || h <= 0) return failure(errc::invalid_document, "a page has no area");
     if (static_cast<unsigned long long>(w * h) > opt.max_pixels) return too_many_pixels(w, h, opt);
-    poppler::page_renderer renderer;
-    renderer.set_image_format(poppler::image::format_gray8);
-    renderer.set_render_hint(poppler::page_renderer::antialiasing, true);
-    renderer.set_render_hint(poppler::page_renderer::text_antialiasing, true);
-    poppler::image img = renderer.render_page(&p, opt.dpi, opt.dpi);
-    if (!img.is_valid()) return failure(errc::invalid_document, "a page cannot be rendered");
-    pix_ptr pix(pixCreate(img.width(), img.height(), 8));
+    SplashColor white{255, 255, 255};
+    SplashOutputDev out(splashModeMono8, 4, false, white);
+    out.setFontAntialias(true);
+    out.setVectorAntialias(true);
+    out.startDoc(&doc);
+    doc.displayPageSlice(&out, page, opt.dpi, opt.dpi, 0, false, true, false, -1, -1, -1, -1);
+    SplashBitmap* bitmap = out.getBitmap();
+    if (!bitmap || bitmap->getWidth() <= 0 || bitmap->getHeight() <= 0)
+        return failure(errc::invalid_document, "a page cannot be rendered");
+    pix_ptr pix(pixCreate(bitmap->getWidth(), bitmap->getHeight(), 8));
     if (!pix) return failure(errc::internal, "out of memory for a rendered page");
-    const char* data = img.const_data();
+    const unsigned char* data = bitmap->getDataPtr();
     l_uint32* dst = pixGetData(pix.get());
     const int wpl = pixGetWpl(pix.get());
-    for (int y = 0; y < img.height(); ++y) {
-        const auto* row = reinterpret_cast<const unsigned char*>(data + static_cast<std::ptrdiff_t>(y) * img.bytes_per_row());
+    for (int y = 0; y < bitmap->getHeight(); ++y) {
+        const unsigned char* row = data + static_cast<std::ptrdiff_t>(y) * bitmap->getRowSize();
         l_uint32* line = dst + static_cast<std::ptrdiff_t>(y) * wpl;
-        for (int x = 0; x < img.width(); ++x) SET_DATA_BYTE(line, x, row[x]);
+        for (int x = 0; x < bitmap->getWidth(); ++x) SET_DATA_BYTE(line, x, row[x]);
     }
     pixSetResolution(pix.get(), opt.dpi, opt.dpi);
     return ocr_image(pix.get(), opt.language, opt.dpi);
 }
 
+// The words of a page's text layer, in reading order, with their boxes in points from the top
+// left; the page text is their lines.
+page_text text_layer(PDFDoc& doc, int page) {
+    TextOutputDev dev(nullptr, false, 0, false, false);
+    doc.displayPage(&dev, page, 72, 72, 0, false, false, false);
+    page_text t;
+    const std::unique_ptr<TextWordList> list = dev.makeWordList();
+    const int n = list ? list->getLength() : 0;
+    t.words.reserve(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        const TextWord* w = list->get(i);
+        double x0, y0, x1, y1;
+        w->getBBox(&x0, &y0, &x1, &y1);
+        t.words.push_back({utf8(*w), centi(x0), centi(y0), centi(x1), centi(y1), 100.0});
+    }
+    t.lines = group_lines(t.words);
+    for (const auto& l : t.lines) {
+        if (!t.text.empty()) t.text += '\n';
+        t.text += l.text;
+    }
+    return t;
+}
+
 // Each reader sets `total` to the pages in the whole document once it knows.
 outcome<std::vector<page_text>> pdf_pages(std::string_view bytes, const options& opt, std::int64_t& total) {
-    if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
-        return failure(errc::invalid_document, "PDF too large");
-    std::unique_ptr<poppler::document> doc(
-        poppler::document::load_from_raw_data(bytes.data(), static_cast<int>(bytes.size())));
-    if (!doc) return failure(errc::invalid_document, "the PDF cannot be parsed (damaged or not a PDF)");
-    if (doc->is_locked()) return failure(errc::invalid_document, "the PDF is encrypted and needs a password");
-    const int n = doc->pages();
+    // The stream reads `bytes` in place; the document owns the stream, not the bytes.
+    auto doc = std::make_unique<PDFDoc>(new MemStream(bytes.data(), 0, static_cast<Goffset>(bytes.size()), Object(objNull)));
+    if (!doc->isOk()) {
+        if (doc->getErrorCode() == errEncrypted) return failure(errc::invalid_document, "the PDF is encrypted and needs a password");
+        return failure(errc::invalid_document, "the PDF cannot be parsed (damaged or not a PDF)");
+    }
+    const int n = doc->getNumPages();
     if (n <= 0) return failure(errc::invalid_document, "the PDF has no pages");
     if (n > opt.max_pages)
         return failure(errc::limit_exceeded, "the PDF has " + std::to_string(n) + " pages, over the limit of " +
@@ -249,25 +283,14 @@ outcome<std::vector<page_text>> pdf_pages(std::string_view bytes, const options&
     std::vector<page_text> pages;
     pages.reserve(static_cast<std::size_t>(range->end - range->begin));
     for (int i = static_cast<int>(range->begin); i < range->end; ++i) {
-        std::unique_ptr<poppler::page> p(doc->create_page(i));
-        if (!p) {
+        const int number = i + 1; // poppler counts pages from 1
+        if (!doc->getPage(number)) {
             pages.push_back({});
             continue;
         }
-        // One text pass over the page: the words with their boxes, and the page text is their
-        // lines (asking poppler for page text too would lay the page out a second time).
-        page_text t;
-        for (const auto& box : p->text_list()) {
-            const auto b = box.bbox();
-            t.words.push_back({utf8(box.text()), centi(b.left()), centi(b.top()), centi(b.right()), centi(b.bottom()), 100.0});
-        }
-        t.lines = group_lines(t.words);
-        for (const auto& l : t.lines) {
-            if (!t.text.empty()) t.text += '\n';
-            t.text += l.text;
-        }
+        page_text t = text_layer(*doc, number);
         if (!usable_text(t.text)) {
-            auto ocr = render_and_ocr(*p, opt);
+            auto ocr = render_and_ocr(*doc, number, opt);
             if (!ocr) return ocr.error();
             pages.push_back(std::move(*ocr));
             page_done(opt, *range, i);
@@ -276,9 +299,8 @@ outcome<std::vector<page_text>> pdf_pages(std::string_view bytes, const options&
         page_done(opt, *range, i);
         t.source = "text_layer";
         t.unit = "pt";
-        const auto rect = p->page_rect();
-        t.width = rect.width();
-        t.height = rect.height();
+        t.width = doc->getPageCropWidth(number);
+        t.height = doc->getPageCropHeight(number);
         pages.push_back(std::move(t));
     }
     return pages;
@@ -361,7 +383,7 @@ outcome<std::vector<page_text>> text_pages(std::string_view bytes, const options
 
 outcome<extraction> extract_document(std::string_view bytes, std::string_view media_type, std::string_view document_type,
                                      const options& opt) {
-    quiet_libraries();
+    init_libraries();
     outcome<std::vector<page_text>> pages = failure(errc::unsupported_yet, std::string(media_type) + " cannot be extracted as one document");
     std::int64_t total = 0;
     if (media_type == "application/pdf") {

@@ -6,6 +6,8 @@
 #include <docket/extract/page_split.hpp>
 #include <docket/core/log.hpp>
 
+#include <chrono>
+
 namespace docket::extract {
 
 workers::workers(store::store& s, queue::ready_queue& ready, queue::job_locks& locks, const queue::config& qcfg,
@@ -71,9 +73,18 @@ void workers::process(const queue::entry& e) {
         // The untrusted document is parsed in the worker process, never in this one.
         options opt = doc_options_;
         opt.language = claimed.language.value_or("eng");
+        // Progress is written at most every 100 ms: each write reads and rewrites the job record,
+        // and a text page takes well under a millisecond. (extract_spread calls this from one
+        // thread at a time.)
+        std::chrono::steady_clock::time_point last_progress{};
         sandbox::lease proc(pool_);
         result = extract_spread(pool_, proc.get(), {*doc, claimed.document.media_type, claimed.document_type, opt},
-                                [&](std::int64_t done, std::int64_t total) { record_progress(claimed, done, total); });
+                                [&](std::int64_t done, std::int64_t total) {
+                                    const auto now = std::chrono::steady_clock::now();
+                                    if (now - last_progress < std::chrono::milliseconds(100)) return;
+                                    last_progress = now;
+                                    record_progress(claimed, done, total);
+                                });
     } else {
         result = failure(errc::invalid_document, "document missing from the store");
     }

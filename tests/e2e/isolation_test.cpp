@@ -123,7 +123,12 @@ TEST_CASE("a document over the CPU limit fails with RESOURCE_LIMIT", "[e2e][isol
     docket_server srv({"--workers", "1", "--extract-cpu-limit", "1s", "--max-attempts", "1", "--max-pages", "20000"});
     srv.start();
     auto c = srv.client();
-    const auto id = json_str(parse_json(submit(c, srv.auth(), long_pdf(12000)).body), "id");
+    // Twelve lines a page: a worker reads 12,000 one-line pages in well under a second.
+    std::vector<std::string> texts;
+    std::string page;
+    for (int line = 0; line < 12; ++line) page += "line " + std::to_string(line) + " of a page that takes its time to read\n";
+    for (int i = 0; i < 12000; ++i) texts.push_back(page + std::to_string(i));
+    const auto id = json_str(parse_json(submit(c, srv.auth(), make_pdf(texts)).body), "id");
     auto job = wait_for_status(c, srv.auth(), id, {"succeeded", "failed"}, 120s);
     INFO(boost::json::serialize(job));
     CHECK(json_str(job, "status") == "failed");

@@ -43,19 +43,23 @@ TEST_CASE("durations and sizes parse and print back exactly", "[core]") {
     CHECK(format_size(50ull << 20) == "50MiB");
 }
 
-TEST_CASE("UTF-16 becomes UTF-8, surrogate pairs joined and lone surrogates replaced", "[encoding]") {
-    auto conv = [](std::vector<std::uint16_t> u) {
+TEST_CASE("code points become UTF-8, surrogates and values past U+10FFFF replaced", "[encoding]") {
+    auto conv = [](std::vector<std::uint32_t> cps) {
         std::string out = ">";
-        docket::append_utf8(out, u.data(), u.size());
+        docket::append_utf8(out, cps.data(), cps.size());
         return out;
     };
     CHECK(conv({'A', 'b', ' ', '1'}) == ">Ab 1");
+    CHECK(conv({0x7F, 0x80}) == ">\x7F\xC2\x80");      // the one-byte / two-byte edge
     CHECK(conv({0x00E9}) == ">\xC3\xA9");                 // é
+    CHECK(conv({0x07FF, 0x0800}) == ">\xDF\xBF\xE0\xA0\x80"); // the two-byte / three-byte edge
     CHECK(conv({0x20AC}) == ">\xE2\x82\xAC");             // €
-    CHECK(conv({0xD83D, 0xDE00}) == ">\xF0\x9F\x98\x80"); // U+1F600 from its surrogate pair
-    CHECK(conv({0xD83D, 'x'}) == ">\xEF\xBF\xBDx");        // high surrogate without its pair
-    CHECK(conv({0xDE00}) == ">\xEF\xBF\xBD");              // low surrogate alone
-    CHECK(conv({0xD83D}) == ">\xEF\xBF\xBD");              // cut off at the end
+    CHECK(conv({0xFFFF, 0x10000}) == ">\xEF\xBF\xBF\xF0\x90\x80\x80");
+    CHECK(conv({0x1F600}) == ">\xF0\x9F\x98\x80");       // 😀
+    CHECK(conv({0x10FFFF}) == ">\xF4\x8F\xBF\xBF");      // the last code point
+    CHECK(conv({0xD83D, 'x'}) == ">\xEF\xBF\xBDx");        // a surrogate is not a character
+    CHECK(conv({0xDFFF}) == ">\xEF\xBF\xBD");
+    CHECK(conv({0x110000}) == ">\xEF\xBF\xBD");           // past the last code point
     CHECK(conv({}) == ">");
 }
 

@@ -73,6 +73,23 @@ TEST_CASE("damaged PDFs fail with INVALID_DOCUMENT and are not retried", "[extra
     CHECK(noise.error().code == errc::invalid_document);
 }
 
+TEST_CASE("a PDF that needs a password fails with INVALID_DOCUMENT saying so", "[extract]") {
+    // A standard security handler whose user password is not empty: /U matches no empty
+    // password, so the document cannot be opened, whatever the rest holds.
+    const std::string u(64, 'a'), o(64, 'b');
+    const std::string pdf = "%PDF-1.4\n"
+                            "1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+                            "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+                            "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >> endobj\n"
+                            "4 0 obj << /Filter /Standard /V 1 /R 2 /O <" + o + "> /U <" + u + "> /P -4 >> endobj\n"
+                            "trailer << /Root 1 0 R /Encrypt 4 0 R /ID [<00112233445566778899aabbccddeeff> <00112233445566778899aabbccddeeff>] >>\n"
+                            "%%EOF\n";
+    auto r = extract::extract_document(pdf, "application/pdf", "generic");
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == errc::invalid_document);
+    CHECK_THAT(r.error().message, Catch::Contains("password"));
+}
+
 TEST_CASE("plain text splits pages on form feeds; a broken image is INVALID_DOCUMENT; ZIP is UNSUPPORTED_YET", "[extract]") {
     auto r = extract::extract_document("\xEF\xBB\xBFone\ftwo\f", "text/plain", "receipt");
     REQUIRE(r);

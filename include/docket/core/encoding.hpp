@@ -1,5 +1,5 @@
 #pragma once
-// Byte encodings and hashes used across docket: base64 (standard and URL-safe), hex, UTF-16 to
+// Byte encodings and hashes used across docket: base64 (standard and URL-safe), hex, code points to
 // UTF-8 and UTF-8 checks, SHA-256, random bytes and constant-time comparison.
 
 #include <cstddef>
@@ -19,10 +19,9 @@ std::optional<std::string> base64_decode(std::string_view text);
 
 std::string hex_encode(std::string_view bytes);
 
-//! Appends UTF-16 code units as UTF-8; an unpaired surrogate becomes U+FFFD. (Poppler hands text
-//! out as UTF-16; its own converter opens an iconv descriptor per call, a third of the time it
-//! takes to read a page.)
-void append_utf8(std::string& out, const std::uint16_t* units, std::size_t n);
+//! Appends Unicode code points as UTF-8; a surrogate or a value past U+10FFFF (neither is a
+//! character, and a PDF's ToUnicode map can produce both) becomes U+FFFD.
+void append_utf8(std::string& out, const std::uint32_t* code_points, std::size_t n);
 
 //! Length (2-4) of the valid UTF-8 sequence that starts at s[i], or 0 if none does there: a lone
 //! continuation byte, an overlong form, a surrogate, past U+10FFFF, or cut off by the end of `s`.
