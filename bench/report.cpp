@@ -2,6 +2,8 @@
 
 #include "report.hpp"
 
+#include "../tests/support/process.hpp"
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -29,14 +31,6 @@ long long stat_field(pid_t pid, int n) {
     return 0;
 }
 
-std::uint64_t status_kib(pid_t pid, const std::string& key) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind(key + ":", 0) == 0) return std::stoull(line.substr(key.size() + 1));
-    return 0;
-}
-
 double cpu_of(pid_t pid) {
     static const double tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
     return static_cast<double>(stat_field(pid, 14) + stat_field(pid, 15)) / tick;
@@ -53,15 +47,15 @@ std::string ms(std::uint64_t us) {
 process_usage usage_of(pid_t pid) {
     process_usage u;
     u.cpu_seconds = cpu_of(pid);
-    u.rss_kib = status_kib(pid, "VmRSS");
-    u.peak_rss_kib = status_kib(pid, "VmHWM");
+    u.rss_kib = test::status_kib(pid, "VmRSS");
+    u.peak_rss_kib = test::status_kib(pid, "VmHWM");
     std::error_code ec;
     for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
         std::ifstream in(task.path() / "children");
         pid_t c;
         while (in >> c) {
             u.cpu_seconds += cpu_of(c);
-            u.children_rss_kib += status_kib(c, "VmRSS");
+            u.children_rss_kib += test::status_kib(c, "VmRSS");
         }
     }
     return u;

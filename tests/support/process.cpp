@@ -3,6 +3,7 @@
 
 #include "process.hpp"
 
+#include <fstream>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -147,5 +148,13 @@ std::optional<int> child::wait(std::chrono::milliseconds timeout) {
 }
 
 bool child::running() { return !wait(std::chrono::milliseconds(0)).has_value(); }
+
+std::uint64_t status_kib(pid_t pid, const std::string& key) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind(key + ":", 0) == 0) return std::stoull(line.substr(key.size() + 1));
+    return 0;
+}
 
 } // namespace docket::test

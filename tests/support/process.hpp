@@ -1,6 +1,7 @@
 #pragma once
 // Test helpers: temp directories, and the real docket binary as a child process.
 
+#include <cstdint>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -61,5 +62,8 @@ private:
 
 //! Path of the docket binary under test.
 std::string docket_binary();
+
+//! A "Key: N kB" figure from /proc/PID/status (VmRSS, VmHWM, RssAnon…) in KiB; 0 if absent.
+std::uint64_t status_kib(pid_t pid, const std::string& key);
 
 } // namespace docket::test

@@ -1,6 +1,7 @@
 #pragma once
 // Background maintenance on its own thread: removes expired jobs, results and idempotency keys,
-// and hands back jobs whose lease lapsed. Works in small batches so intake never stalls.
+// hands back jobs whose lease lapsed, and returns freed heap memory to the system. Works in
+// small batches so intake never stalls.
 
 #include <docket/queue/finish_hook.hpp>
 #include <docket/queue/job_locks.hpp>
