@@ -22,7 +22,6 @@
 
 namespace docket::bench {
 
-
 namespace {
 
 struct run_state {

@@ -23,7 +23,6 @@ namespace {
 
 constexpr unsigned k_consumers = 2; // the extraction threads on this 2-core machine
 
-
 // Single-writer puts of `value` for about `budget`: a run of the RocksDB baseline.
 run_report rocksdb_puts(const std::filesystem::path& dir, bool sync, const std::string& value, std::chrono::milliseconds budget) {
     rocksdb::Options options;

@@ -18,24 +18,6 @@ namespace json = boost::json;
 
 namespace {
 
-// Field `n` (1-based, after the command name) of /proc/<pid>/stat.
-long long stat_field(pid_t pid, int n) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string s((std::istreambuf_iterator<char>(in)), {});
-    const auto paren = s.rfind(')');
-    if (paren == std::string::npos) return 0;
-    std::istringstream fields(s.substr(paren + 2));
-    std::string f;
-    for (int i = 3; fields >> f; ++i)
-        if (i == n) return std::stoll(f);
-    return 0;
-}
-
-double cpu_of(pid_t pid) {
-    static const double tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
-    return static_cast<double>(stat_field(pid, 14) + stat_field(pid, 15)) / tick;
-}
-
 std::string ms(std::uint64_t us) {
     char b[32];
     std::snprintf(b, sizeof b, "%.2fms", static_cast<double>(us) / 1000.0);
@@ -46,7 +28,7 @@ std::string ms(std::uint64_t us) {
 
 process_usage usage_of(pid_t pid) {
     process_usage u;
-    u.cpu_seconds = cpu_of(pid);
+    u.cpu_seconds = test::cpu_seconds(pid);
     u.rss_kib = test::status_kib(pid, "VmRSS");
     u.peak_rss_kib = test::status_kib(pid, "VmHWM");
     std::error_code ec;
@@ -54,7 +36,7 @@ process_usage usage_of(pid_t pid) {
         std::ifstream in(task.path() / "children");
         pid_t c;
         while (in >> c) {
-            u.cpu_seconds += cpu_of(c);
+            u.cpu_seconds += test::cpu_seconds(c);
             u.children_rss_kib += test::status_kib(c, "VmRSS");
         }
     }

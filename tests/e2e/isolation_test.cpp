@@ -6,7 +6,6 @@
 
 #include <csignal>
 #include <fstream>
-#include <sstream>
 #include <unistd.h>
 #include <thread>
 
@@ -31,20 +30,6 @@ std::string long_pdf(int pages) {
     std::vector<std::string> texts;
     for (int i = 0; i < pages; ++i) texts.push_back("page " + std::to_string(i) + " of a long document with words");
     return make_pdf(texts);
-}
-
-// CPU time (user + system) a process has used so far.
-double cpu_seconds(pid_t p) {
-    std::ifstream in("/proc/" + std::to_string(p) + "/stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), {});
-    std::istringstream fields(stat.substr(stat.rfind(')') + 2)); // after "pid (comm) "
-    std::string f;
-    long long utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && fields >> f; ++i) {
-        if (i == 14) utime = std::stoll(f);
-        if (i == 15) stime = std::stoll(f);
-    }
-    return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 } // namespace

@@ -66,4 +66,7 @@ std::string docket_binary();
 //! A "Key: N kB" figure from /proc/PID/status (VmRSS, VmHWM, RssAnon…) in KiB; 0 if absent.
 std::uint64_t status_kib(pid_t pid, const std::string& key);
 
+//! CPU time (user + system) a process has used so far, in seconds; 0 if it is gone.
+double cpu_seconds(pid_t pid);
+
 } // namespace docket::test
