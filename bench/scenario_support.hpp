@@ -28,8 +28,14 @@ run_report measure(const std::string& name, const bench_options& o, const server
 //! A 202 is a success.
 bool accepted(std::uint64_t index, int status, std::string_view body, steady::time_point intended);
 
-//! The queue depth docket's GET /readyz reports (jobs waiting, not those running); 0 if it fails.
-std::uint64_t queue_depth(test::http_client& c);
+//! What docket's GET /readyz reports; zeros if it fails.
+struct readiness {
+    std::uint64_t queue_depth = 0; //!< jobs waiting, not those running
+    double memtable_mib = 0, block_cache_mib = 0, table_reader_mib = 0;
+    std::uint64_t sst_files = 0;
+};
+readiness ready_state(test::http_client& c);
+inline std::uint64_t queue_depth(test::http_client& c) { return ready_state(c).queue_depth; }
 
 //! a / b, 0 when b is 0.
 double ratio(double a, double b);

@@ -48,13 +48,26 @@ bool accepted(std::uint64_t, int status, std::string_view, steady::time_point) {
 
 double ratio(double a, double b) { return b > 0 ? a / b : 0; }
 
-std::uint64_t queue_depth(test::http_client& c) {
+readiness ready_state(test::http_client& c) {
     auto r = c.request("GET", "/readyz");
     boost::system::error_code ec;
     auto v = boost::json::parse(r.body, ec);
-    if (r.status != 200 || ec || !v.is_object()) return 0;
-    const auto* d = v.as_object().if_contains("queue_depth");
-    return d && d->is_number() ? d->to_number<std::uint64_t>() : 0;
+    readiness out;
+    if (r.status != 200 || ec || !v.is_object()) return out;
+    auto number = [](const boost::json::object& o, std::string_view name) -> std::uint64_t {
+        const auto* d = o.if_contains(name);
+        return d && d->is_number() ? d->to_number<std::uint64_t>() : 0;
+    };
+    const auto mib = [](std::uint64_t bytes) { return static_cast<double>(bytes) / (1 << 20); };
+    out.queue_depth = number(v.as_object(), "queue_depth");
+    if (const auto* st = v.as_object().if_contains("store"); st && st->is_object()) {
+        const auto& o = st->as_object();
+        out.memtable_mib = mib(number(o, "memtable_bytes"));
+        out.block_cache_mib = mib(number(o, "block_cache_bytes"));
+        out.table_reader_mib = mib(number(o, "table_reader_bytes"));
+        out.sst_files = number(o, "sst_files");
+    }
+    return out;
 }
 
 namespace {

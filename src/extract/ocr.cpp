@@ -5,8 +5,9 @@
 #include <docket/extract/ocr.hpp>
 
 #include <leptonica/allheaders.h>
-#include <tesseract/baseapi.h>
-#include <tesseract/resultiterator.h>
+#include <tesseract/capi.h>
+
+#include <dlfcn.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -18,20 +19,54 @@ namespace docket::extract {
 
 namespace {
 
-struct engine_deleter {
-    void operator()(tesseract::TessBaseAPI* api) const {
-        api->End();
-        delete api;
-    }
+// libtesseract is loaded on first use, so only the worker processes that OCR ever map it. Linked
+// into the binary it would bring some thirty libraries of its own (curl, gnutls, krb5, ldap, icu,
+// libarchive...) into the server process as well: about 6 MiB of its resident memory, for code it
+// never runs. Its C API is used because plain C symbols can be looked up by name.
+#define DOCKET_TESSERACT_FUNCTIONS(X)                                                                                  \
+    X(TessBaseAPICreate) X(TessBaseAPIDelete) X(TessBaseAPIInit2) X(TessBaseAPIEnd) X(TessBaseAPISetVariable)         \
+    X(TessBaseAPISetPageSegMode) X(TessBaseAPISetImage2) X(TessBaseAPISetSourceResolution) X(TessBaseAPIRecognize)    \
+    X(TessBaseAPIGetUTF8Text) X(TessBaseAPIGetIterator) X(TessBaseAPIClear) X(TessDeleteText)                         \
+    X(TessResultIteratorGetUTF8Text) X(TessResultIteratorConfidence) X(TessResultIteratorNext)                        \
+    X(TessResultIteratorGetPageIterator) X(TessResultIteratorDelete) X(TessPageIteratorBoundingBox)
+
+struct tesseract_library {
+#define DOCKET_MEMBER(f) decltype(&::f) f = nullptr;
+    DOCKET_TESSERACT_FUNCTIONS(DOCKET_MEMBER)
+#undef DOCKET_MEMBER
 };
 
-tesseract::TessBaseAPI* engine_for(const std::string& language) {
-    static std::map<std::string, std::unique_ptr<tesseract::TessBaseAPI, engine_deleter>> engines;
+// The library, or why it could not be loaded. Loaded once per process and never unloaded.
+const outcome<tesseract_library>& tesseract() {
+    static const outcome<tesseract_library> lib = []() -> outcome<tesseract_library> {
+        void* h = ::dlopen(DOCKET_TESSERACT_SONAME, RTLD_NOW | RTLD_LOCAL);
+        if (!h) return failure(errc::internal, std::string("OCR is unavailable: ") + ::dlerror());
+        tesseract_library l;
+#define DOCKET_RESOLVE(f)                                                                                              \
+    if (!(l.f = reinterpret_cast<decltype(&::f)>(::dlsym(h, #f))))                                                      \
+        return failure(errc::internal, "OCR is unavailable: " DOCKET_TESSERACT_SONAME " has no " #f);
+        DOCKET_TESSERACT_FUNCTIONS(DOCKET_RESOLVE)
+#undef DOCKET_RESOLVE
+        return l;
+    }();
+    return lib;
+}
+
+TessBaseAPI* engine_for(const tesseract_library& t, const std::string& language) {
+    struct engine_deleter {
+        const tesseract_library* t;
+        void operator()(TessBaseAPI* api) const {
+            t->TessBaseAPIEnd(api);
+            t->TessBaseAPIDelete(api);
+        }
+    };
+    static std::map<std::string, std::unique_ptr<TessBaseAPI, engine_deleter>> engines;
     auto it = engines.find(language);
     if (it != engines.end()) return it->second.get();
-    std::unique_ptr<tesseract::TessBaseAPI, engine_deleter> api(new tesseract::TessBaseAPI);
-    if (api->Init(tessdata_dir().c_str(), language.c_str(), tesseract::OEM_LSTM_ONLY) != 0) return nullptr;
-    api->SetVariable("debug_file", "/dev/null");
+    std::unique_ptr<TessBaseAPI, engine_deleter> api(t.TessBaseAPICreate(), engine_deleter{&t});
+    if (!api || t.TessBaseAPIInit2(api.get(), tessdata_dir().c_str(), language.c_str(), tesseract::OEM_LSTM_ONLY) != 0)
+        return nullptr;
+    t.TessBaseAPISetVariable(api.get(), "debug_file", "/dev/null");
     auto* raw = api.get();
     engines.emplace(language, std::move(api));
     return raw;
@@ -79,33 +114,41 @@ std::vector<line> group_lines(const std::vector<word>& words) {
 }
 
 outcome<page_text> ocr_image(Pix* image, const std::string& language, int dpi) {
-    auto* api = engine_for(language);
+    const auto& loaded = tesseract();
+    if (!loaded) return loaded.error();
+    const tesseract_library& t = *loaded;
+    auto* api = engine_for(t, language);
     if (!api) return failure(errc::internal, "cannot initialise OCR for language '" + language + "'");
-    api->SetPageSegMode(tesseract::PSM_AUTO);
-    api->SetImage(image);
-    api->SetSourceResolution(dpi);
-    if (api->Recognize(nullptr) != 0) {
-        api->Clear();
+    t.TessBaseAPISetPageSegMode(api, tesseract::PSM_AUTO);
+    t.TessBaseAPISetImage2(api, image);
+    t.TessBaseAPISetSourceResolution(api, dpi);
+    if (t.TessBaseAPIRecognize(api, nullptr) != 0) {
+        t.TessBaseAPIClear(api);
         return failure(errc::invalid_document, "OCR could not process the image");
     }
+    auto text_of = [&t](char* s) {
+        std::string out = s ? s : "";
+        if (s) t.TessDeleteText(s);
+        return out;
+    };
     page_text page;
     page.source = "ocr";
     page.unit = "px";
     page.width = pixGetWidth(image);
     page.height = pixGetHeight(image);
-    std::unique_ptr<char[]> text(api->GetUTF8Text());
-    if (text) page.text = text.get();
-    std::unique_ptr<tesseract::ResultIterator> it(api->GetIterator());
-    if (it) {
+    page.text = text_of(t.TessBaseAPIGetUTF8Text(api));
+    if (TessResultIterator* it = t.TessBaseAPIGetIterator(api)) {
         do {
-            std::unique_ptr<char[]> w(it->GetUTF8Text(tesseract::RIL_WORD));
-            if (!w || !*w.get()) continue;
-            int x0, y0, x1, y1;
-            it->BoundingBox(tesseract::RIL_WORD, &x0, &y0, &x1, &y1);
-            page.words.push_back({w.get(), double(x0), double(y0), double(x1), double(y1), it->Confidence(tesseract::RIL_WORD)});
-        } while (it->Next(tesseract::RIL_WORD));
+            std::string w = text_of(t.TessResultIteratorGetUTF8Text(it, tesseract::RIL_WORD));
+            if (w.empty()) continue;
+            int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+            t.TessPageIteratorBoundingBox(t.TessResultIteratorGetPageIterator(it), tesseract::RIL_WORD, &x0, &y0, &x1, &y1);
+            page.words.push_back({std::move(w), double(x0), double(y0), double(x1), double(y1),
+                                  t.TessResultIteratorConfidence(it, tesseract::RIL_WORD)});
+        } while (t.TessResultIteratorNext(it, tesseract::RIL_WORD));
+        t.TessResultIteratorDelete(it);
     }
-    api->Clear();
+    t.TessBaseAPIClear(api);
     page.lines = group_lines(page.words);
     return page;
 }

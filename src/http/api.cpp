@@ -467,7 +467,16 @@ asio::awaitable<reply> api::on_request(request r) {
     case route_id::healthz: co_return json_reply(200, json::object{{"status", "ok"}});
     case route_id::readyz:
         if (!ctx_.accepting) co_return error_reply(failure(errc::not_ready, "not accepting jobs"));
-        co_return json_reply(200, json::object{{"status", "ready"}, {"queue_depth", ctx_.ready.size()}});
+    {
+        // RocksDB's memory, for an operator (and the memory bench) to see what the RSS is made of.
+        const auto m = ctx_.store.memory();
+        co_return json_reply(200, json::object{{"status", "ready"},
+                                               {"queue_depth", ctx_.ready.size()},
+                                               {"store", {{"memtable_bytes", m.memtables},
+                                                          {"block_cache_bytes", m.block_cache},
+                                                          {"table_reader_bytes", m.table_readers},
+                                                          {"sst_files", m.sst_files}}}});
+    }
     case route_id::create_job: co_return co_await h.create();
     case route_id::list_jobs: co_return co_await h.list();
     case route_id::get_job: co_return co_await h.get(rt.match->target_id);

@@ -336,3 +336,25 @@ TEST_CASE("peeking answers from memory only: a record on disk and not cached is 
     REQUIRE(missing);
     CHECK_FALSE(*missing);
 }
+
+TEST_CASE("the store reports what RocksDB holds in memory: memtables, cached blocks, table files", "[store]") {
+    test::temp_dir dir;
+    {
+        auto s = store::store::open(cfg_for(dir));
+        const auto empty = s->memory();
+        CHECK(empty.sst_files == 0);
+        const std::string doc(1000, 'x');
+        for (int i = 0; i < 500; ++i) add(*s, new_job("job" + std::to_string(i), static_cast<std::uint64_t>(i)), doc);
+        const auto written = s->memory();
+        CHECK(written.memtables > empty.memtables + 500 * 1000); // the documents alone are 500 KB
+        s->compact();
+        const auto compacted = s->memory();
+        CHECK(compacted.sst_files > 0);
+        CHECK(compacted.memtables < written.memtables);
+    }
+    auto s = store::store::open(cfg_for(dir));
+    CHECK(s->memory().memtables < 500 * 1000); // nothing to replay: it was all in table files
+    const auto before_read = s->memory().block_cache;
+    REQUIRE(s->get_job("job7"));
+    CHECK(s->memory().block_cache > before_read); // the data block read to answer is cached now
+}

@@ -77,6 +77,14 @@ private:
     std::unique_ptr<impl> impl_;
 };
 
+//! What RocksDB holds in memory now, in bytes.
+struct memory_usage {
+    std::uint64_t memtables = 0;     //!< active and not yet flushed memtables, every column family
+    std::uint64_t block_cache = 0;   //!< data, index and filter blocks in the cache
+    std::uint64_t table_readers = 0; //!< open table files' readers, outside the cache
+    std::uint64_t sst_files = 0;     //!< live table files
+};
+
 struct job_page {
     std::vector<job> jobs;
     std::optional<std::string> next_cursor; //!< pass back to continue; absent at the end
@@ -149,6 +157,8 @@ public:
     //! Compacts every column family down to its last level, as a store that has been running a
     //! while would be (the bench settles a freshly filled store with it).
     void compact();
+
+    memory_usage memory() const;
 
     const config& settings() const { return cfg_; }
 
