@@ -311,10 +311,11 @@ std::unique_ptr<store> store::open(const config& cfg) {
     // Level-0 ones stay pinned: they are read on every lookup.
     table.cache_index_and_filter_blocks = true;
     table.pin_l0_filter_and_index_blocks_in_cache = true;
-    // Index blocks hold one entry per data block and grow with what the store holds (a million
-    // retained jobs filled 9 MiB per 300,000 with 4 KiB blocks); 16 KiB blocks need a quarter of
-    // that. A point read then decodes a bigger block, but most reads are of recent jobs, which the
-    // memtables answer.
+    // Index blocks hold one entry per data block, so together they grow with what the store
+    // holds, and RocksDB reads a table file's index into the cache when it opens the file (after
+    // every flush and compaction): the cache fills towards its capacity by ~2 MiB per 100,000
+    // retained jobs. 16 KiB data blocks need a quarter of the index entries of 4 KiB ones. A point
+    // read decodes a bigger block, but most reads are of recent jobs, which the memtables answer.
     table.block_size = 16 << 10;
     rocksdb::ColumnFamilyOptions base;
     base.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
