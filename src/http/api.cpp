@@ -465,9 +465,8 @@ asio::awaitable<reply> api::on_request(request r) {
     }
     switch (rt.match->id) {
     case route_id::healthz: co_return json_reply(200, json::object{{"status", "ok"}});
-    case route_id::readyz:
+    case route_id::readyz: {
         if (!ctx_.accepting) co_return error_reply(failure(errc::not_ready, "not accepting jobs"));
-    {
         // RocksDB's memory, for an operator (and the memory bench) to see what the RSS is made of.
         const auto m = ctx_.store.memory();
         co_return json_reply(200, json::object{{"status", "ready"},
