@@ -131,7 +131,7 @@ report memory_scenario(const bench_options& o) {
     rep.figures.push_back({"RocksDB memtables MiB at the end", store_end.memtable_mib});
     rep.figures.push_back({"RocksDB block cache MiB at the end", store_end.block_cache_mib});
     rep.figures.push_back({"RocksDB table readers MiB at the end", store_end.table_reader_mib});
-    rep.figures.push_back({"RocksDB table files at the end", static_cast<double>(store_end.sst_files)});
+    rep.figures.push_back({"RocksDB table files MiB at the end", store_end.sst_mib});
     rep.series = {{"server RSS MiB", std::move(rss)},
                   {"worker processes RSS MiB", std::move(workers_rss)},
                   {"RocksDB memtables MiB", std::move(memtables)},

@@ -32,7 +32,7 @@ bool accepted(std::uint64_t index, int status, std::string_view body, steady::ti
 struct readiness {
     std::uint64_t queue_depth = 0; //!< jobs waiting, not those running
     double memtable_mib = 0, block_cache_mib = 0, table_reader_mib = 0;
-    std::uint64_t sst_files = 0;
+    double sst_mib = 0;
 };
 readiness ready_state(test::http_client& c);
 inline std::uint64_t queue_depth(test::http_client& c) { return ready_state(c).queue_depth; }

@@ -65,7 +65,7 @@ readiness ready_state(test::http_client& c) {
         out.memtable_mib = mib(number(o, "memtable_bytes"));
         out.block_cache_mib = mib(number(o, "block_cache_bytes"));
         out.table_reader_mib = mib(number(o, "table_reader_bytes"));
-        out.sst_files = number(o, "sst_files");
+        out.sst_mib = mib(number(o, "sst_bytes"));
     }
     return out;
 }

@@ -474,7 +474,7 @@ asio::awaitable<reply> api::on_request(request r) {
                                                {"store", {{"memtable_bytes", m.memtables},
                                                           {"block_cache_bytes", m.block_cache},
                                                           {"table_reader_bytes", m.table_readers},
-                                                          {"sst_files", m.sst_files}}}});
+                                                          {"sst_bytes", m.sst_bytes}}}});
     }
     case route_id::create_job: co_return co_await h.create();
     case route_id::list_jobs: co_return co_await h.list();

@@ -468,9 +468,9 @@ memory_usage store::memory() const {
     db.GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimateTableReadersMem, &m.table_readers);
     // One cache is shared by every column family: asking any of them gives its whole usage.
     db.GetIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &m.block_cache);
-    std::vector<rocksdb::LiveFileMetaData> files;
-    db.GetLiveFilesMetaData(&files);
-    m.sst_files = files.size();
+    // A property, not GetLiveFilesMetaData: /readyz asks on an I/O thread, and listing every
+    // table file's metadata to count them would allocate per file on each probe.
+    db.GetAggregatedIntProperty(rocksdb::DB::Properties::kLiveSstFilesSize, &m.sst_bytes);
     return m;
 }
 

@@ -77,12 +77,12 @@ private:
     std::unique_ptr<impl> impl_;
 };
 
-//! What RocksDB holds in memory now, in bytes.
+//! What RocksDB holds in memory now, and its table files' size, in bytes.
 struct memory_usage {
     std::uint64_t memtables = 0;     //!< active and not yet flushed memtables, every column family
     std::uint64_t block_cache = 0;   //!< data, index and filter blocks in the cache
     std::uint64_t table_readers = 0; //!< open table files' readers, outside the cache
-    std::uint64_t sst_files = 0;     //!< live table files
+    std::uint64_t sst_bytes = 0;     //!< live table files on disk (not memory: the store's size)
 };
 
 struct job_page {
