@@ -1,6 +1,7 @@
 // `docket serve`: opens the store, recovers the queue, starts workers, sweeper and the HTTP API,
 // and shuts them down in order on SIGTERM/SIGINT.
 
+#include <docket/core/thread.hpp>
 #include <docket/app/commands.hpp>
 #include <docket/auth/keys.hpp>
 #include <docket/core/log.hpp>
@@ -154,7 +155,10 @@ int serve(const config::settings& s) {
     });
 
     std::vector<std::thread> io_threads;
-    for (unsigned i = 1; i < s.app.io_threads; ++i) io_threads.emplace_back([&] { io.run(); });
+    for (unsigned i = 1; i < s.app.io_threads; ++i) io_threads.emplace_back([&] {
+        name_this_thread("docket-io");
+        io.run();
+    });
     io.run();
     for (auto& t : io_threads) t.join();
 

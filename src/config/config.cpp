@@ -137,6 +137,14 @@ const std::vector<option>& options() {
                [](settings& s) -> auto& { return s.extract.limits.cpu; }, kind::time, 1),
         nested("worker-memory-limit", "address-space limit of each extraction worker process",
                [](settings& s) -> auto& { return s.extract.limits.memory; }, kind::bytes, 64ull << 20),
+        custom("worker-nice", "scheduling niceness (0-19) of the extraction worker processes: intake and webhooks go first on busy cores",
+               [](const settings& s) { return std::to_string(s.extract.limits.nice); },
+               [](settings& s, std::string_view t) {
+                   unsigned n = 0;
+                   if (t.empty() || std::from_chars(t.data(), t.data() + t.size(), n).ptr != t.data() + t.size() || n > 19) return false;
+                   s.extract.limits.nice = n;
+                   return true;
+               }),
         nested("max-pages", "pages (PDF, TIFF) beyond which a document fails with LIMIT_EXCEEDED",
                [](settings& s) -> auto& { return s.extract.document.max_pages; }, kind::number, 1),
         nested("max-image-pixels", "image or rendered-page size, read from the header before decoding",

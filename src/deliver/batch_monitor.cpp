@@ -1,5 +1,6 @@
 // The batch completion check; started by the serve command, fed by the workers and the API.
 
+#include <docket/core/thread.hpp>
 #include <docket/deliver/batch_monitor.hpp>
 #include <docket/core/log.hpp>
 #include <docket/deliver/planner.hpp>
@@ -14,6 +15,7 @@ batch_monitor::~batch_monitor() { stop(); }
 void batch_monitor::start() {
     for (auto& id : store_.open_batches()) child_finished(id);
     thread_ = std::thread([this] {
+        name_this_thread("docket-batches");
         std::unique_lock lock(mutex_);
         for (;;) {
             cv_.wait(lock, [&] { return stopping_ || !pending_.empty(); });

@@ -1,6 +1,7 @@
 // The webhook dispatcher: scheduling loop and attempts. Started by the serve command; fed by the
 // workers (new events) and the API (redeliver, replay); wakes itself when attempts finish.
 
+#include <docket/core/thread.hpp>
 #include <docket/deliver/dispatcher.hpp>
 #include <docket/core/log.hpp>
 #include <docket/core/offload.hpp>
@@ -249,7 +250,10 @@ void dispatcher::start() {
         if (!e) return;
         try { std::rethrow_exception(e); } catch (const std::exception& x) { log::error(std::string("webhook dispatcher stopped: ") + x.what()); }
     });
-    self->thread_ = std::thread([self] { self->io_.run(); });
+    self->thread_ = std::thread([self] {
+        name_this_thread("docket-webhooks");
+        self->io_.run();
+    });
 }
 
 void dispatcher::stop() {

@@ -1,6 +1,7 @@
 // Worker threads: the consumer side of the durable queue. Each job is claimed in one batch,
 // extracted, and finished (result + state + document removal) in another, durable, batch.
 
+#include <docket/core/thread.hpp>
 #include <docket/extract/workers.hpp>
 #include <docket/extract/extractor.hpp>
 #include <docket/extract/page_split.hpp>
@@ -13,13 +14,17 @@ namespace docket::extract {
 workers::workers(store::store& s, queue::ready_queue& ready, queue::job_locks& locks, const queue::config& qcfg,
                  const config& cfg, queue::finish_hook hook)
     : store_(s), ready_(ready), locks_(locks), qcfg_(qcfg), hook_(std::move(hook)), doc_options_(cfg.document),
-      count_(cfg.workers ? cfg.workers : std::max(1u, std::thread::hardware_concurrency())),
+      count_(cfg.workers ? cfg.workers : std::max(1u, std::thread::hardware_concurrency())), nice_(cfg.limits.nice),
       pool_(count_, cfg.worker_binary, cfg.limits) {}
 
 workers::~workers() { stop(); }
 
 void workers::start() {
-    for (unsigned i = 0; i < count_; ++i) threads_.emplace_back([this] { run(); });
+    for (unsigned i = 0; i < count_; ++i) threads_.emplace_back([this] {
+        name_this_thread("docket-extract");
+        nice_this_thread(nice_);
+        run();
+    });
 }
 
 void workers::stop() {

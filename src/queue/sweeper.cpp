@@ -1,5 +1,6 @@
 // The retention and lease sweep, started by the serve command.
 
+#include <docket/core/thread.hpp>
 #include <docket/queue/sweeper.hpp>
 #include <docket/queue/recovery.hpp>
 #include <docket/core/log.hpp>
@@ -15,6 +16,7 @@ sweeper::~sweeper() { stop(); }
 
 void sweeper::start() {
     thread_ = std::thread([this] {
+        name_this_thread("docket-sweeper");
         std::unique_lock lock(mutex_);
         while (!stopping_) {
             cv_.wait_for(lock, store_.settings().sweep_interval, [&] { return stopping_; });

@@ -1,6 +1,7 @@
 // RocksDB behind docket's domain operations, and the group committer that makes intake durable
 // at HTTP speed. Called by intake, the workers, the sweeper and the keys command.
 
+#include <docket/core/thread.hpp>
 #include <docket/store/store.hpp>
 #include <docket/core/log.hpp>
 
@@ -302,6 +303,10 @@ std::unique_ptr<store> store::open(const config& cfg) {
     // background; the WAL, not the memtable, is what makes a write durable).
     options.db_write_buffer_size = 24ull << 20;
     options.keep_log_file_num = 4;
+    // Table files written by flushes and compactions are synced every MiB as they are written,
+    // not all at once when closed: a burst of tens of MiB queued on the disk made the WAL fsync
+    // of the submissions behind it wait (open-loop intake p99 ~11-20 ms -> ~6-8 ms here).
+    options.bytes_per_sync = 1 << 20;
     options.max_manifest_file_size = 64ull << 20;
 
     rocksdb::BlockBasedTableOptions table;
@@ -349,7 +354,10 @@ std::unique_ptr<store> store::open(const config& cfg) {
     p->db.reset(raw);
     p->fsync = cfg.fsync;
     auto* ip = p.get();
-    p->committer = std::thread([ip] { ip->run_committer(); });
+    p->committer = std::thread([ip] {
+        name_this_thread("docket-commit");
+        ip->run_committer();
+    });
     return std::unique_ptr<store>(new store(cfg, std::move(p)));
 }
 

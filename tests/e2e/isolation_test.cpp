@@ -6,6 +6,8 @@
 
 #include <csignal>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <unistd.h>
 #include <thread>
 
@@ -26,6 +28,17 @@ std::vector<pid_t> worker_children(pid_t server) {
     return out;
 }
 
+// Field 19 of /proc/<pid>/stat (or .../task/<tid>/stat), counted after the command name,
+// which is in parentheses and may itself hold spaces.
+int niceness(const std::filesystem::path& stat) {
+    std::ifstream in(stat);
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    std::istringstream rest(text.substr(text.rfind(')') + 2));
+    std::string field;
+    for (int i = 3; i <= 19; ++i) rest >> field;
+    return std::stoi(field);
+}
+
 std::string long_pdf(int pages) {
     std::vector<std::string> texts;
     for (int i = 0; i < pages; ++i) texts.push_back("page " + std::to_string(i) + " of a long document with words");
@@ -35,18 +48,33 @@ std::string long_pdf(int pages) {
 } // namespace
 
 TEST_CASE("extraction runs in worker processes, not in the server", "[e2e][isolation]") {
-    docket_server srv({"--workers", "2"});
+    docket_server srv({"--workers", "2", "--worker-nice", "7"});
     srv.start();
     auto c = srv.client();
     const auto id = json_str(parse_json(submit(c, srv.auth(), make_pdf({"isolated"})).body), "id");
     wait_for_status(c, srv.auth(), id, {"succeeded"});
-    const auto children = worker_children(srv.process().pid());
+    const auto server = srv.process().pid();
+    const auto children = worker_children(server);
     REQUIRE_FALSE(children.empty());
     for (pid_t p : children) {
         std::ifstream cmd("/proc/" + std::to_string(p) + "/cmdline");
         std::string text((std::istreambuf_iterator<char>(cmd)), {});
         CHECK(text.find("worker") != std::string::npos);
+        CHECK(niceness("/proc/" + std::to_string(p) + "/stat") == 7); // parsing yields to intake
     }
+    // The server's threads are named for top -H and perf; its extraction threads are niced like
+    // the worker processes, its I/O, commit and webhook threads are not.
+    std::map<std::string, std::vector<int>> nice_by_name;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(server) + "/task")) {
+        std::ifstream comm(task.path() / "comm");
+        std::string name;
+        std::getline(comm, name);
+        nice_by_name[name].push_back(niceness(task.path() / "stat"));
+    }
+    CHECK(nice_by_name["docket-extract"] == std::vector<int>{7, 7});
+    CHECK(nice_by_name["docket-commit"] == std::vector<int>{0});
+    CHECK(nice_by_name["docket-webhooks"] == std::vector<int>{0});
+    CHECK(nice_by_name.count("docket-sweeper") == 1);
 }
 
 TEST_CASE("a worker killed mid-job retries that job while the others complete", "[e2e][isolation]") {

@@ -82,6 +82,10 @@ TEST_CASE("config: flags beat environment beat file beat defaults", "[config]") 
 
     CHECK_FALSE(config::load({"--no-such-option", "1"}, {}, reader));
     CHECK_FALSE(config::load({"--retention", "soon"}, {}, reader));
+    CHECK(config::load({"--worker-nice", "19"}, {}, reader)->values.extract.limits.nice == 19u);
+    CHECK(config::load({}, {}, reader)->values.extract.limits.nice == 10u);
+    CHECK_FALSE(config::load({"--worker-nice", "20"}, {}, reader)); // beyond Linux's range
+    CHECK_FALSE(config::load({"--worker-nice", "-1"}, {}, reader)); // raising priority needs root
     CHECK_FALSE(config::load({"--config", "/missing"}, {}, reader));
     CHECK_FALSE(config::load({}, {{"DOCKET_MAX_UPLOAD", "lots"}}, reader));
     CHECK(config::env_name("max-queue-depth") == "DOCKET_MAX_QUEUE_DEPTH");

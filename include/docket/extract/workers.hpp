@@ -46,6 +46,7 @@ private:
     queue::finish_hook hook_;
     options doc_options_;
     unsigned count_;
+    unsigned nice_; // of these threads too: they merge and store results, background work as well
     sandbox::pool pool_;
     std::vector<std::thread> threads_;
 };

@@ -23,6 +23,9 @@ struct limits {
     duration timeout = std::chrono::seconds(120);    //!< wall clock for one request
     duration cpu = std::chrono::seconds(120);        //!< CPU time for one request (whole seconds)
     std::uint64_t memory = 2ull << 30;               //!< address space of a child process
+    //! Scheduling niceness of a child (0-19). Parsing is background work: when the cores are
+    //! busy, the server's intake, queue and webhook threads should run first.
+    unsigned nice = 10;
 };
 
 //! What a child answers: a header object and the data frames it announced.
