@@ -249,13 +249,26 @@ struct webhook_handlers : scope {
         if (!since_text) co_return bad("since (RFC 3339 time or unix seconds) is required");
         auto since = parse_since(*since_text);
         if (!since) co_return bad("since must be an RFC 3339 time or unix seconds");
-        auto ds = co_await offload(ctx.blocking, [&] { return ctx.store.deliveries_of_endpoint(id, *since); });
-        const timestamp now = now_ms();
-        std::vector<std::pair<std::optional<delivery>, delivery>> changes;
-        for (const auto& d : ds)
-            if (d.status != delivery_status::pending) changes.emplace_back(d, deliver::redeliver(d, now));
-        co_await save_deliveries(changes);
-        co_return json_reply(202, json::object{{"replayed", changes.size()}});
+        // Page by page, each committed and handed to the dispatcher before the next is read: the
+        // memory a replay needs does not grow with the endpoint's history, and sending starts
+        // while later pages are still being written.
+        constexpr std::size_t k_page = 500;
+        std::size_t replayed = 0;
+        std::string cursor;
+        do {
+            auto page = co_await offload(ctx.blocking, [&] { return ctx.store.deliveries_of_endpoint(id, *since, k_page, cursor); });
+            const timestamp now = now_ms();
+            std::vector<std::pair<std::optional<delivery>, delivery>> changes;
+            for (auto& d : page.items)
+                if (d.status != delivery_status::pending) {
+                    auto again = deliver::redeliver(d, now);
+                    changes.emplace_back(std::move(d), std::move(again));
+                }
+            if (!changes.empty()) co_await save_deliveries(changes);
+            replayed += changes.size();
+            cursor = std::move(page.next);
+        } while (!cursor.empty());
+        co_return json_reply(202, json::object{{"replayed", replayed}});
     }
 
     asio::awaitable<reply> job_deliveries(const std::string& job_id) {

@@ -596,14 +596,26 @@ std::vector<delivery> store::deliveries_of_job(std::string_view job_id) const {
     return out;
 }
 
-std::vector<delivery> store::deliveries_of_endpoint(std::string_view endpoint_id, timestamp since) const {
-    std::vector<delivery> out;
+store::delivery_page store::deliveries_of_endpoint(std::string_view endpoint_id, timestamp since, std::size_t limit,
+                                                   std::string_view cursor) const {
+    delivery_page out;
     const std::string prefix = owned_key(endpoint_id, "");
     std::string from = prefix;
     append_be64(from, static_cast<std::uint64_t>(std::max<timestamp>(since, 0)));
+    // The cursor is the last index key of the previous page; with a NUL appended it is the
+    // smallest key after that one. A cursor of another endpoint is ignored.
+    if (!cursor.empty() && cursor.substr(0, prefix.size()) == prefix) from = std::max(from, std::string(cursor) + '\0');
+    std::size_t seen = 0;
+    std::string last;
     impl_->scan(endpoint_deliveries, from, [&](std::string_view key, std::string_view) {
         if (key.substr(0, prefix.size()) != prefix) return false;
-        if (auto d = get_delivery(key.substr(prefix.size() + 8))) out.push_back(std::move(*d));
+        if (seen == limit) {
+            out.next = std::move(last); // more follow
+            return false;
+        }
+        ++seen;
+        last = key;
+        if (auto d = get_delivery(key.substr(prefix.size() + 8))) out.items.push_back(std::move(*d));
         return true;
     });
     return out;

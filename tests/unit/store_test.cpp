@@ -358,3 +358,44 @@ TEST_CASE("the store reports what RocksDB holds in memory: memtables, cached blo
     REQUIRE(s->get_job("job7"));
     CHECK(s->memory().block_cache > before_read); // the data block read to answer is cached now
 }
+
+TEST_CASE("an endpoint's deliveries are read page by page, each once, oldest first", "[store][deliver]") {
+    test::temp_dir dir;
+    auto s = store::store::open(cfg_for(dir));
+    auto b = s->new_batch();
+    auto put = [&](std::string endpoint, int n, timestamp created) {
+        delivery d;
+        d.id = "msg_" + endpoint + "_" + std::to_string(n);
+        d.job_id = "job_" + std::to_string(n);
+        d.endpoint_id = std::move(endpoint);
+        d.url = "https://example.test/hook";
+        d.status = delivery_status::delivered;
+        d.created_at = created;
+        b.put_delivery(nullptr, d);
+    };
+    for (int i = 0; i < 7; ++i) put("ep_1", i, 100 + i);
+    put("ep_2", 0, 101); // another endpoint's, in the middle of ep_1's times
+    put("ep_10", 0, 50); // an id that extends ep_1's
+    s->commit_wait(std::move(b));
+
+    auto ids = [](const store::store::delivery_page& p) {
+        std::vector<std::string> out;
+        for (const auto& d : p.items) out.push_back(d.id);
+        return out;
+    };
+    auto first = s->deliveries_of_endpoint("ep_1", 102, 3);
+    CHECK(ids(first) == std::vector<std::string>{"msg_ep_1_2", "msg_ep_1_3", "msg_ep_1_4"});
+    REQUIRE_FALSE(first.next.empty());
+    auto second = s->deliveries_of_endpoint("ep_1", 102, 3, first.next);
+    CHECK(ids(second) == std::vector<std::string>{"msg_ep_1_5", "msg_ep_1_6"});
+    CHECK(second.next.empty());
+    // Exactly a page left: it says it is the last one.
+    auto exact = s->deliveries_of_endpoint("ep_1", 104, 3);
+    CHECK(ids(exact).size() == 3);
+    CHECK(exact.next.empty());
+    // A cursor of another endpoint does not lead outside this one's deliveries.
+    auto other = s->deliveries_of_endpoint("ep_2", 0, 1);
+    CHECK(ids(other) == std::vector<std::string>{"msg_ep_2_0"});
+    CHECK(ids(s->deliveries_of_endpoint("ep_1", 105, 10, first.next)) == std::vector<std::string>{"msg_ep_1_5", "msg_ep_1_6"});
+    CHECK(ids(s->deliveries_of_endpoint("ep_2", 0, 10, first.next)) == std::vector<std::string>{"msg_ep_2_0"});
+}

@@ -142,8 +142,15 @@ public:
     //! The earliest due time strictly after `after`, if any delivery is pending then.
     std::optional<timestamp> next_due_after(timestamp after) const;
     std::vector<delivery> deliveries_of_job(std::string_view job_id) const;
-    //! An endpoint's deliveries created at or after `since`, oldest first.
-    std::vector<delivery> deliveries_of_endpoint(std::string_view endpoint_id, timestamp since) const;
+    //! One page of an endpoint's deliveries created at or after `since`, oldest first: at most
+    //! `limit`, from just after `cursor` (empty: the first page). `next` is the cursor of the
+    //! following page, empty after the last one.
+    struct delivery_page {
+        std::vector<delivery> items;
+        std::string next;
+    };
+    delivery_page deliveries_of_endpoint(std::string_view endpoint_id, timestamp since, std::size_t limit,
+                                         std::string_view cursor = {}) const;
     std::vector<delivery_attempt> attempts_of(std::string_view delivery_id) const;
     //! Adds the removal of a job's deliveries and their attempt logs to `b`.
     void delete_deliveries_of(batch& b, std::string_view job_id) const;
