@@ -187,6 +187,7 @@ const std::vector<option>& options() {
         make_size("webhook-max-inline-result", "larger results are sent as result_url instead of inline", &settings::deliver, &deliver::config::max_inline_result),
         make_size("webhook-max-response-body", "bytes of a receiver's reply that are read", &settings::deliver, &deliver::config::max_response_body),
         make("webhook-per-origin-concurrency", "webhook attempts in flight to one receiver (scheme://host:port)", &settings::deliver, &deliver::config::per_origin_concurrency),
+        make("webhook-max-in-flight", "webhook attempts in flight overall; due ones beyond it wait", &settings::deliver, &deliver::config::max_in_flight),
         make("webhook-allow-http", "allow plain http:// webhook URLs", &settings::deliver, &deliver::config::allow_http),
         custom("webhook-allow-cidrs", "comma-separated CIDRs exempt from the SSRF guard, e.g. 127.0.0.0/8",
                [](const settings& s) {

@@ -77,6 +77,14 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
     std::set<std::string> in_flight_;                     // delivery ids being attempted
     std::map<std::string, std::size_t> per_origin_;       // attempts in flight per receiver
     std::map<std::string, std::deque<due_entry>> waiting_; // due, held back by the per-receiver bound
+    timestamp wake_at_ = 0;                               // when the scheduler's timer fires
+
+    // After an attempt: the scheduler sleeps on unless a delivery is now due before its timer (a
+    // retry just scheduled, or due ones held back by the in-flight bound, which has a free place
+    // now). Waking it after every attempt cost a timer re-arm per delivery.
+    void wake_if_due_before_timer() {
+        if (!due_.empty() && due_.begin()->at < wake_at_) timer_.cancel();
+    }
 
     void add(const delivery& d) {
         if (d.status == delivery_status::pending && d.next_attempt_at)
@@ -110,8 +118,11 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
                 }
                 start_attempt(std::move(e));
             }
-            const timestamp next = due_.empty() ? now + 60'000 : std::min(due_.begin()->at, now + 60'000);
-            timer_.expires_after(std::chrono::milliseconds(std::max<timestamp>(next - now, 0)));
+            // At the in-flight bound the next due time is no reason to wake (it may be past
+            // already): a finishing attempt wakes the loop instead.
+            wake_at_ = now + 60'000;
+            if (!due_.empty() && in_flight_.size() < cfg_.max_in_flight) wake_at_ = std::min(due_.begin()->at, wake_at_);
+            timer_.expires_after(std::chrono::milliseconds(std::max<timestamp>(wake_at_ - now, 0)));
             co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
         }
     }
@@ -146,7 +157,7 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
             ~release() {
                 free_slot();
                 self->in_flight_.erase(e.id);
-                self->timer_.cancel();
+                self->wake_if_due_before_timer();
             }
         } guard{this, entry};
 

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <filesystem>
 #include <thread>
 
@@ -337,4 +338,34 @@ TEST_CASE("https webhooks verify the certificate chain and the host name", "[e2e
     auto r = submit(uc, untrusting.auth(), make_pdf({"untrusted"}), {{"webhook_url", "https://localhost:" + port + "/y"}});
     auto ud = wait_for_delivery(uc, untrusting, json_str(parse_json(r.body), "id"), "dead");
     CHECK(json_str(ud, "last_error").find("TLS") != std::string::npos);
+}
+
+TEST_CASE("the in-flight bound holds a due delivery back, and the dispatcher sleeps while it waits", "[e2e][webhook]") {
+    std::atomic<bool> release{false};
+    webhook_receiver slow([&](const received_request&, std::size_t) {
+        while (!release) std::this_thread::sleep_for(10ms);
+        return scripted_reply{};
+    });
+    webhook_receiver fast;
+    auto args = loopback_webhooks();
+    args.insert(args.end(), {"--webhook-max-in-flight", "1", "--webhook-timeout", "30s"});
+    docket_server srv(args);
+    srv.start();
+    auto c = srv.client();
+    REQUIRE(submit(c, srv.auth(), make_pdf({"held by a slow receiver"}), {{"webhook_url", slow.url()}}).status == 202);
+    REQUIRE(slow.wait_for(1, 20s)); // the only place in flight is taken
+    auto r = submit(c, srv.auth(), make_pdf({"due, waiting for a place"}), {{"webhook_url", fast.url()}});
+    REQUIRE(r.status == 202);
+    wait_for_status(c, srv.auth(), json_str(parse_json(r.body), "id"), {"succeeded"});
+
+    // Its delivery is due now. While it waits, the server uses (next to) no CPU: a scheduler
+    // that re-checked its due list in a loop would burn a core here.
+    const double cpu_before = cpu_seconds(srv.process().pid());
+    std::this_thread::sleep_for(1500ms);
+    const double cpu_used = cpu_seconds(srv.process().pid()) - cpu_before;
+    CHECK(cpu_used < 0.5);
+    CHECK(fast.requests().empty());
+
+    release = true;
+    REQUIRE(fast.wait_for(1, 20s)); // the place came free: the held delivery goes out
 }
