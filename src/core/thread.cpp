@@ -17,7 +17,8 @@ void name_this_thread(const char* name) {
 }
 
 void nice_this_thread(unsigned nice) {
-    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), static_cast<int>(std::min(nice, 19u)));
+    // The kernel caps niceness at 19.
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), static_cast<int>(nice));
 }
 
 } // namespace docket

@@ -12,7 +12,6 @@
 
 #include <boost/json.hpp>
 
-#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <new>
@@ -122,7 +121,7 @@ bool child::spawn() {
     for (auto& e : env_storage) envp.push_back(e.data());
     envp.push_back(nullptr);
     [[maybe_unused]] const rlimit mem{limits_.memory, limits_.memory};
-    const unsigned nice = std::min(limits_.nice, 19u);
+    const int nice = static_cast<int>(limits_.nice); // the kernel caps it at 19
     const pid_t pid = ::fork();
     if (pid < 0) {
         ::close(sv[0]);
@@ -131,7 +130,7 @@ bool child::spawn() {
     }
     if (pid == 0) {
         ::dup2(sv[1], 3); // dup2 clears close-on-exec on fd 3
-        ::setpriority(PRIO_PROCESS, 0, static_cast<int>(nice));
+        ::setpriority(PRIO_PROCESS, 0, nice);
 #if !defined(__SANITIZE_ADDRESS__)
         // (AddressSanitizer reserves terabytes of address space for its shadow memory, so a
         // sanitizer build cannot run under an address-space limit.)
