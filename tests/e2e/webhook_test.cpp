@@ -347,6 +347,10 @@ TEST_CASE("the in-flight bound holds a due delivery back, and the dispatcher sle
         return scripted_reply{};
     });
     webhook_receiver fast;
+    struct let_go { // whatever happens below, the slow receiver's thread is freed before it is joined
+        std::atomic<bool>& flag;
+        ~let_go() { flag = true; }
+    } guard{release};
     auto args = loopback_webhooks();
     args.insert(args.end(), {"--webhook-max-in-flight", "1", "--webhook-timeout", "30s"});
     docket_server srv(args);

@@ -383,6 +383,7 @@ TEST_CASE("an endpoint's deliveries are read page by page, each once, oldest fir
         for (const auto& d : p.items) out.push_back(d.id);
         return out;
     };
+    CHECK(ids(s->deliveries_of_endpoint("ep_1", 0, 100)).size() == 7); // neither ep_2's nor ep_10's
     auto first = s->deliveries_of_endpoint("ep_1", 102, 3);
     CHECK(ids(first) == std::vector<std::string>{"msg_ep_1_2", "msg_ep_1_3", "msg_ep_1_4"});
     REQUIRE_FALSE(first.next.empty());
