@@ -7,7 +7,6 @@
 #include <csignal>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <unistd.h>
 #include <thread>
 
@@ -28,16 +27,8 @@ std::vector<pid_t> worker_children(pid_t server) {
     return out;
 }
 
-// Field 19 of /proc/<pid>/stat (or .../task/<tid>/stat), counted after the command name,
-// which is in parentheses and may itself hold spaces.
-int niceness(const std::filesystem::path& stat) {
-    std::ifstream in(stat);
-    std::string text((std::istreambuf_iterator<char>(in)), {});
-    std::istringstream rest(text.substr(text.rfind(')') + 2));
-    std::string field;
-    for (int i = 3; i <= 19; ++i) rest >> field;
-    return std::stoi(field);
-}
+// A process's or thread's scheduling niceness (field 19 of its stat file); -100 if it is gone.
+int niceness(const std::filesystem::path& stat) { return static_cast<int>(stat_field(stat, 19).value_or(-100)); }
 
 std::string long_pdf(int pages) {
     std::vector<std::string> texts;

@@ -158,16 +158,21 @@ std::uint64_t status_kib(pid_t pid, const std::string& key) {
     return 0;
 }
 
-double cpu_seconds(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+std::optional<long long> stat_field(const std::filesystem::path& stat_file, int n) {
+    std::ifstream in(stat_file);
     const std::string stat((std::istreambuf_iterator<char>(in)), {});
     const auto paren = stat.rfind(')'); // the command name may hold spaces
-    if (paren == std::string::npos) return 0;
+    if (paren == std::string::npos) return std::nullopt;
     std::istringstream fields(stat.substr(paren + 2));
     std::string f;
-    long long ticks = 0;
-    for (int i = 3; i <= 15 && fields >> f; ++i)
-        if (i == 14 || i == 15) ticks += std::stoll(f); // utime, stime
+    for (int i = 3; fields >> f; ++i)
+        if (i == n) return std::stoll(f);
+    return std::nullopt;
+}
+
+double cpu_seconds(pid_t pid) {
+    const std::filesystem::path stat = "/proc/" + std::to_string(pid) + "/stat";
+    const long long ticks = stat_field(stat, 14).value_or(0) + stat_field(stat, 15).value_or(0); // utime, stime
     return static_cast<double>(ticks) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 

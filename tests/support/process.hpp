@@ -66,6 +66,10 @@ std::string docket_binary();
 //! A "Key: N kB" figure from /proc/PID/status (VmRSS, VmHWM, RssAnon…) in KiB; 0 if absent.
 std::uint64_t status_kib(pid_t pid, const std::string& key);
 
+//! Field `n` (1-based, as in proc(5)) of a /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat
+//! file; nullopt if the process or thread is gone.
+std::optional<long long> stat_field(const std::filesystem::path& stat_file, int n);
+
 //! CPU time (user + system) a process has used so far, in seconds; 0 if it is gone.
 double cpu_seconds(pid_t pid);
 
