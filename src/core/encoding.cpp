@@ -8,6 +8,8 @@
 #include <openssl/sha.h>
 
 #include <array>
+#include <charconv>
+#include <cmath>
 #include <stdexcept>
 
 namespace docket {
@@ -93,6 +95,30 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
         return 4;
     }
     return 0;
+}
+
+// Extraction results carry a thousand box coordinates a page, all in hundredths: those are printed
+// from an integer, which gives to_chars' digits (x/100 is the double nearest to that decimal, so no
+// shorter decimal reads back as it) at a fraction of the cost. From 1e5 up to_chars may choose an
+// exponent ("1e+05"), so larger values and negative ones take it.
+void append_json_number(std::string& out, double v) {
+    if (!std::isfinite(v)) v = 0;
+    char buf[32];
+    if (v >= 0 && v < 1e5 && !std::signbit(v)) {
+        const auto hundredths = static_cast<std::uint64_t>(std::llround(v * 100));
+        if (static_cast<double>(hundredths) / 100 == v) {
+            auto r = std::to_chars(buf, buf + sizeof buf, hundredths / 100);
+            if (const auto frac = hundredths % 100) {
+                *r.ptr++ = '.';
+                *r.ptr++ = static_cast<char>('0' + frac / 10);
+                if (frac % 10) *r.ptr++ = static_cast<char>('0' + frac % 10);
+            }
+            out.append(buf, r.ptr);
+            return;
+        }
+    }
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, r.ptr);
 }
 
 void append_utf8(std::string& out, const std::uint32_t* code_points, std::size_t n) {

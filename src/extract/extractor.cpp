@@ -68,19 +68,24 @@ void page_done(const options& opt, const page_range& r, std::int64_t index) {
 
 // Appends `s` as a JSON string literal. Plain-text uploads are only sampled for UTF-8 at intake,
 // so a byte that does not begin a valid sequence becomes U+FFFD rather than invalid JSON.
+// Bytes that need nothing are copied in runs: a text page is thousands of them, and one append
+// per byte was a tenth of the time a page took.
 void put_string(std::string& out, std::string_view s) {
     out += '"';
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const char c = s[i];
-        if (static_cast<unsigned char>(c) >= 0x80) {
-            if (const auto n = utf8_sequence_length(s, i)) {
-                out.append(s.data() + i, n);
-                i += n - 1;
-            } else {
-                out += "\xEF\xBF\xBD";
-            }
+    std::size_t run = 0; // first byte not yet copied
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+            ++i;
             continue;
         }
+        if (c >= 0x80) {
+            if (const auto n = utf8_sequence_length(s, i)) {
+                i += n;
+                continue;
+            }
+        }
+        out.append(s.data() + run, i - run);
         switch (c) {
         case '"': out += "\\\""; break;
         case '\\': out += "\\\\"; break;
@@ -90,24 +95,18 @@ void put_string(std::string& out, std::string_view s) {
         case '\f': out += "\\f"; break;
         case '\b': out += "\\b"; break;
         default:
-            if (static_cast<unsigned char>(c) < 0x20) {
+            if (c >= 0x80) {
+                out += "\xEF\xBF\xBD";
+            } else {
                 char esc[8];
                 std::snprintf(esc, sizeof esc, "\\u%04x", static_cast<unsigned>(c));
                 out += esc;
-            } else {
-                out += c;
             }
         }
+        run = ++i;
     }
+    out.append(s.data() + run, s.size() - run);
     out += '"';
-}
-
-// Shortest form that reads back as the same double ("612", "71.5"); JSON has no NaN or infinity.
-void put_number(std::string& out, double v) {
-    if (!std::isfinite(v)) v = 0;
-    char buf[32];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out.append(buf, r.ptr);
 }
 
 // `{"text":…,"bbox":[x0,y0,x1,y1]` of a word or a line, left open for the caller's last fields.
@@ -117,7 +116,7 @@ void open_boxed(std::string& out, const Boxed& b) {
     put_string(out, b.text);
     out += R"(,"bbox":[)";
     for (const double v : {b.x0, b.y0, b.x1, b.y1}) {
-        put_number(out, v);
+        append_json_number(out, v);
         out += ',';
     }
     out.back() = ']';
@@ -127,8 +126,16 @@ void open_boxed(std::string& out, const Boxed& b) {
 // hundreds of words, and a tree node per word and per coordinate took as long as reading the
 // page. (merge_results splices results in this exact layout: keep the two in step.)
 std::string build_result(std::string_view document_type, const std::vector<page_text>& pages, std::int64_t first_number) {
+    // Sized once: a page's words are most of its result, and growing a result of tens of MiB
+    // step by step copied it several times over.
+    std::size_t size = 256;
+    for (const auto& p : pages) {
+        size += 128 + 2 * p.text.size();
+        for (const auto& w : p.words) size += 72 + w.text.size();
+        for (const auto& l : p.lines) size += 56 + l.text.size();
+    }
     std::string out;
-    out.reserve(256 + pages.size() * 4096);
+    out.reserve(size);
     std::vector<std::pair<std::size_t, std::size_t>> text_spans; // (offset, length) in `out`
     text_spans.reserve(pages.size());
     out += R"({"document_type":)";
@@ -147,9 +154,9 @@ std::string build_result(std::string_view document_type, const std::vector<page_
         put_string(out, p.source);
         if (p.width > 0) {
             out += R"(,"width":)";
-            put_number(out, p.width);
+            append_json_number(out, p.width);
             out += R"(,"height":)";
-            put_number(out, p.height);
+            append_json_number(out, p.height);
             out += R"(,"unit":)";
             put_string(out, p.unit);
             out += R"(,"words":[)";
@@ -157,7 +164,7 @@ std::string build_result(std::string_view document_type, const std::vector<page_
                 if (w > 0) out += ',';
                 open_boxed(out, p.words[w]);
                 out += R"(,"confidence":)";
-                put_number(out, std::round(p.words[w].confidence * 10) / 10);
+                append_json_number(out, std::round(p.words[w].confidence * 10) / 10);
                 out += '}';
             }
             out += R"(],"lines":[)";
@@ -401,29 +408,53 @@ outcome<std::string> merge_results(const std::vector<std::string>& parts) {
     // Spliced as text in build_result's layout, not parsed and written again: Boost.JSON 1.81
     // does not read every double back exactly, and a merged result must equal a whole one.
     constexpr std::string_view k_pages = R"(,"pages":[)", k_text = R"(],"text":")", k_count = R"(","page_count":)";
-    std::string head, pages, text;
-    std::int64_t count = 0;
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-        const std::string_view part = parts[i];
+    struct span {
+        std::string_view pages, text;
+        std::int64_t count = 0;
+    };
+    // Found first and written after into one buffer: a long document's parts are tens of MiB,
+    // and growing the merged result part by part copied it over and over.
+    std::vector<span> spans;
+    spans.reserve(parts.size());
+    std::size_t size = 64;
+    for (const std::string_view part : parts) {
         const auto p = part.find(k_pages);
         const auto t = part.rfind(k_text); // the top-level text: its quotes inside are escaped
         const auto c = part.rfind(k_count);
         if (part.substr(0, 17) != R"({"document_type":)" || p == part.npos || t == part.npos || c == part.npos ||
             p > t || t > c || part.back() != '}')
             return failure(errc::internal, "a partial result is not a result");
-        std::int64_t n = 0;
+        span s{part.substr(p + k_pages.size(), t - p - k_pages.size()), part.substr(t + k_text.size(), c - t - k_text.size())};
         for (char ch : part.substr(c + k_count.size(), part.size() - 1 - c - k_count.size())) {
             if (ch < '0' || ch > '9') return failure(errc::internal, "a partial result is not a result");
-            n = n * 10 + (ch - '0');
+            s.count = s.count * 10 + (ch - '0');
         }
-        if (i == 0) head = part.substr(0, p + k_pages.size());
-        if (!pages.empty() && n > 0) pages += ',';
-        pages += part.substr(p + k_pages.size(), t - p - k_pages.size());
-        if (i > 0) text += "\\f";
-        text += part.substr(t + k_text.size(), c - t - k_text.size());
-        count += n;
+        if (spans.empty()) size += p + k_pages.size();
+        size += s.pages.size() + s.text.size() + 3;
+        spans.push_back(s);
     }
-    return head + pages + std::string(k_text) + text + std::string(k_count) + std::to_string(count) + "}";
+    if (spans.empty()) return failure(errc::internal, "no partial results to merge");
+    std::string out;
+    out.reserve(size);
+    out.append(parts.front(), 0, parts.front().find(k_pages) + k_pages.size());
+    bool any_page = false;
+    for (const auto& s : spans) {
+        if (s.count == 0) continue;
+        if (any_page) out += ',';
+        out += s.pages;
+        any_page = true;
+    }
+    out += k_text;
+    std::int64_t count = 0;
+    for (std::size_t i = 0; i < spans.size(); ++i) {
+        if (i > 0) out += "\\f";
+        out += spans[i].text;
+        count += spans[i].count;
+    }
+    out += k_count;
+    out += std::to_string(count);
+    out += '}';
+    return out;
 }
 
 bool is_retryable(errc code) noexcept {

@@ -3,6 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <charconv>
+#include <cmath>
+#include <limits>
 #include <vector>
 
 using namespace docket;
@@ -73,4 +76,34 @@ TEST_CASE("a UTF-8 sequence is measured where valid and refused where not", "[en
     CHECK(docket::utf8_sequence_length("\xED\xA0\x80", 0) == 0);     // a surrogate
     CHECK(docket::utf8_sequence_length("\xF4\x90\x80\x80", 0) == 0); // past U+10FFFF
     CHECK(docket::utf8_sequence_length("\xE2\x82", 0) == 0);          // cut off
+}
+
+TEST_CASE("JSON numbers are written as std::to_chars writes them, hundredths by the fast path", "[encoding]") {
+    const auto written = [](double v) {
+        std::string s;
+        docket::append_json_number(s, v);
+        return s;
+    };
+    const auto reference = [](double v) {
+        char buf[32];
+        return std::string(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+    };
+    // Every hundredth up to 20,000 (page boxes in points and pixels), then a stride to the limit.
+    std::size_t differ = 0;
+    for (std::int64_t h = 0; h < 2'000'000; ++h) differ += written(static_cast<double>(h) / 100) != reference(static_cast<double>(h) / 100);
+    for (std::int64_t h = 2'000'000; h <= 10'000'000; h += 997) differ += written(static_cast<double>(h) / 100) != reference(static_cast<double>(h) / 100);
+    CHECK(differ == 0);
+    CHECK(written(612) == "612");
+    CHECK(written(71.5) == "71.5");
+    CHECK(written(0.05) == "0.05");
+    CHECK(written(99999.99) == "99999.99");
+    // Past the fast path: exponents, negatives, values that are not hundredths.
+    CHECK(written(1e5) == reference(1e5));
+    CHECK(written(1e5) == "1e+05");
+    CHECK(written(-0.0) == "-0");
+    CHECK(written(-12.25) == "-12.25");
+    CHECK(written(1.0 / 3) == reference(1.0 / 3));
+    CHECK(written(0.125) == "0.125");
+    CHECK(written(std::nan("")) == "0");
+    CHECK(written(-std::numeric_limits<double>::infinity()) == "0");
 }

@@ -250,6 +250,7 @@ TEST_CASE("page ranges of a document merge into exactly the whole document's res
     REQUIRE_FALSE(r);
     CHECK(r.error().code == errc::invalid_document);
     CHECK_FALSE(extract::merge_results({parts[0], "not json"}));
+    CHECK_FALSE(extract::merge_results({}));
 }
 
 TEST_CASE("a range of a multi-page TIFF decodes only its pages", "[extract][ocr]") {

@@ -1,6 +1,6 @@
 #pragma once
 // Byte encodings and hashes used across docket: base64 (standard and URL-safe), hex, code points to
-// UTF-8 and UTF-8 checks, SHA-256, random bytes and constant-time comparison.
+// UTF-8 and UTF-8 checks, JSON numbers, SHA-256, random bytes and constant-time comparison.
 
 #include <cstddef>
 #include <cstdint>
@@ -26,6 +26,10 @@ void append_utf8(std::string& out, const std::uint32_t* code_points, std::size_t
 //! Length (2-4) of the valid UTF-8 sequence that starts at s[i], or 0 if none does there: a lone
 //! continuation byte, an overlong form, a surrogate, past U+10FFFF, or cut off by the end of `s`.
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept;
+
+//! Appends the shortest decimal that reads back as `v`, exactly as std::to_chars writes it ("612",
+//! "71.5"), and 0 for NaN and the infinities, which JSON has no form for.
+void append_json_number(std::string& out, double v);
 
 //! Raw 32-byte SHA-256 digest.
 std::string sha256(std::string_view bytes);
