@@ -31,6 +31,9 @@ process_usage usage_of(pid_t pid) {
     u.cpu_seconds = test::cpu_seconds(pid);
     u.rss_kib = test::status_kib(pid, "VmRSS");
     u.peak_rss_kib = test::status_kib(pid, "VmHWM");
+    std::ifstream io("/proc/" + std::to_string(pid) + "/io");
+    for (std::string field; io >> field;)
+        if (field == "write_bytes:") io >> u.write_bytes;
     std::error_code ec;
     for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
         std::ifstream in(task.path() / "children");

@@ -17,6 +17,7 @@ struct process_usage {
     std::uint64_t rss_kib = 0;          //!< the process's resident memory now
     std::uint64_t peak_rss_kib = 0;     //!< the process's own high-water mark
     std::uint64_t children_rss_kib = 0; //!< resident memory of its live children now
+    std::uint64_t write_bytes = 0;      //!< the process's writes that reached the disk so far (/proc/<pid>/io)
 };
 
 //! CPU and memory of a process and its children, from /proc.

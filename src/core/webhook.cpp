@@ -13,8 +13,9 @@ BOOST_DESCRIBE_STRUCT(endpoint_secret, (), (secret, expires_at))
 BOOST_DESCRIBE_STRUCT(endpoint, (), (id, tenant, url, events, headers, enabled, disabled_reason, secrets, failing_since,
                                      created_at, updated_at))
 BOOST_DESCRIBE_ENUM(delivery_status, pending, delivered, dead)
-BOOST_DESCRIBE_STRUCT(delivery, (), (id, job_id, tenant, event, endpoint_id, url, payload, status, attempts, round_start,
-                                     created_at, next_attempt_at, last_error))
+// Not the payload: it is stored apart (see delivery::payload).
+BOOST_DESCRIBE_STRUCT(delivery, (), (id, job_id, tenant, event, endpoint_id, url, status, attempts, round_start, created_at,
+                                     next_attempt_at, last_error))
 BOOST_DESCRIBE_STRUCT(delivery_attempt, (), (number, at, duration_ms, status, error, response_prefix, endpoint_id, url))
 BOOST_DESCRIBE_STRUCT(skipped_entry, (), (name, reason))
 BOOST_DESCRIBE_STRUCT(batch_record, (), (id, tenant, filename, job_ids, skipped, webhook_url, webhook_secret, metadata,
@@ -52,7 +53,23 @@ std::string encode(const endpoint& e) { return encode_as(e); }
 std::string encode(const delivery& d) { return encode_as(d); }
 std::string encode(const delivery_attempt& a) { return encode_as(a); }
 std::optional<endpoint> decode_endpoint(std::string_view b) { return decode_as<endpoint>(b); }
-std::optional<delivery> decode_delivery(std::string_view b) { return decode_as<delivery>(b); }
+std::optional<delivery> decode_delivery(std::string_view bytes) {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(bytes, ec);
+    auto* o = ec ? nullptr : v.if_object();
+    if (!o) return std::nullopt;
+    // A record from before payloads were stored apart holds its own.
+    std::string payload;
+    if (auto it = o->find("payload"); it != o->end()) {
+        if (!it->value().is_string()) return std::nullopt;
+        payload = it->value().get_string();
+        o->erase(it);
+    }
+    auto r = boost::json::try_value_to<delivery>(v);
+    if (!r) return std::nullopt;
+    r->payload = std::move(payload);
+    return std::move(*r);
+}
 std::optional<delivery_attempt> decode_attempt(std::string_view b) { return decode_as<delivery_attempt>(b); }
 
 std::string encode(const batch_record& b) { return encode_as(b); }

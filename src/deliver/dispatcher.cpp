@@ -170,13 +170,22 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
         // Redelivered or deleted since this entry was made: the entry is stale.
         if (!loaded || loaded->status != delivery_status::pending || loaded->next_attempt_at != entry.at) co_return;
         const delivery d = std::move(*loaded);
+        // Stored apart from the record (a record from before that still carries its own, which
+        // the attempt's write below moves apart).
+        std::optional<std::string> payload = d.payload;
+        if (payload->empty()) {
+            if (auto in_memory = store_.peek_payload(id)) payload = std::move(*in_memory);
+            else payload = co_await offload(blocking_, [&] { return store_.get_payload(id); });
+        }
 
         const timestamp started = now_ms();
         std::vector<std::string> secrets;
         std::optional<endpoint> ep;
         http::header_list headers;
         std::string refused;
-        if (d.endpoint_id.empty()) {
+        if (!payload) {
+            refused = "the delivery's payload is missing from the store";
+        } else if (d.endpoint_id.empty()) {
             // The secret of the job's (or the batch's) own webhook_url.
             std::optional<std::optional<std::string>> secret; // empty: the job (or batch) is gone
             bool answered = false;
@@ -213,18 +222,18 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
         if (refused.empty()) {
             headers.emplace_back("webhook-id", d.id);
             headers.emplace_back("webhook-timestamp", std::to_string(started / 1000));
-            headers.emplace_back("webhook-signature", sign(secrets, d.id, started / 1000, d.payload));
+            headers.emplace_back("webhook-signature", sign(secrets, d.id, started / 1000, *payload));
             headers.emplace_back("content-type", "application/json");
             headers.emplace_back("user-agent", "docket/" DOCKET_VERSION);
             // Named, not temporaries inside co_await (GCC 12 destroys those twice).
-            std::string url = d.url, payload = d.payload;
-            r = co_await client_.post(std::move(url), std::move(headers), std::move(payload));
+            std::string url = d.url;
+            r = co_await client_.post(std::move(url), std::move(headers), std::move(*payload));
         }
         const timestamp finished = now_ms();
         guard.free_slot();
 
         attempt_outcome outcome;
-        if (!refused.empty()) outcome = {attempt_outcome::gone, std::nullopt}; // no endpoint: nothing to retry
+        if (!refused.empty()) outcome = {attempt_outcome::gone, std::nullopt}; // nowhere or nothing to send: no retry
         else outcome = classify_status(r.status, r.retry_after ? parse_retry_after(*r.retry_after, finished) : std::nullopt);
         std::uniform_real_distribution<double> jitter(-1.0, 1.0);
         const std::string error = refused.empty() ? r.error : refused;

@@ -31,11 +31,12 @@ namespace {
 enum cf : std::size_t {
     meta, jobs, documents, results, queue_idx, leases, tenant_jobs, expiry, idempotency, keys_cf, tombstones,
     deliveries, delivery_due, job_deliveries, endpoint_deliveries, delivery_attempts, endpoints_cf, batches,
-    open_batches_cf, cf_count
+    open_batches_cf, delivery_payloads, cf_count
 };
 constexpr const char* k_cf_names[cf_count] = {
     "default", "jobs", "documents", "results", "queue", "leases", "tenant_jobs", "expiry", "idempotency", "keys",
-    "tombstones", "deliveries", "delivery_due", "job_deliveries", "endpoint_deliveries", "delivery_attempts", "endpoints", "batches", "open_batches"};
+    "tombstones", "deliveries", "delivery_due", "job_deliveries", "endpoint_deliveries", "delivery_attempts", "endpoints", "batches", "open_batches",
+    "delivery_payloads"};
 
 // Expiry index entries say what expires: a job, an idempotency record, or a tombstone.
 constexpr char k_expire_job = 'j', k_expire_idem = 'i', k_expire_tomb = 'g', k_expire_batch = 'b';
@@ -188,6 +189,10 @@ void batch::put_delivery(const delivery* before, const delivery& after) {
     auto& wb = impl_->wb;
     auto h = [&](cf c) { return impl_->h(c); };
     check(wb.Put(h(deliveries), after.id, encode(after)), "batch");
+    // The payload is written once, with a new delivery, and not again with every attempt's state
+    // (up to --webhook-max-inline-result with the result inline, retried for days). A record
+    // from before payloads were stored apart brings its own here the first time it is rewritten.
+    if (!after.payload.empty()) check(wb.Put(h(delivery_payloads), after.id, after.payload), "batch");
     if (!before) {
         check(wb.Put(h(job_deliveries), owned_key(after.job_id, after.id), ""), "batch");
         if (!after.endpoint_id.empty()) check(wb.Put(h(endpoint_deliveries), endpoint_delivery_key(after), ""), "batch");
@@ -561,6 +566,12 @@ std::optional<std::optional<delivery>> store::peek_delivery(std::string_view id)
     return decode_delivery(**v);
 }
 
+std::optional<std::optional<std::string>> store::peek_payload(std::string_view id) const {
+    return impl_->get_in_memory(delivery_payloads, id);
+}
+
+std::optional<std::string> store::get_payload(std::string_view id) const { return impl_->get(delivery_payloads, id); }
+
 std::optional<delivery> store::get_delivery(std::string_view id) const {
     auto v = impl_->get(deliveries, id);
     if (!v) return std::nullopt;
@@ -639,6 +650,7 @@ void store::delete_deliveries_of(batch& b, std::string_view job_id) const {
     auto& wb = b.impl_->wb;
     for (const auto& d : deliveries_of_job(job_id)) {
         check(wb.Delete(impl_->h(deliveries), d.id), "batch");
+        check(wb.Delete(impl_->h(delivery_payloads), d.id), "batch");
         check(wb.Delete(impl_->h(job_deliveries), owned_key(job_id, d.id)), "batch");
         if (!d.endpoint_id.empty()) check(wb.Delete(impl_->h(endpoint_deliveries), endpoint_delivery_key(d)), "batch");
         if (is_due(d)) check(wb.Delete(impl_->h(delivery_due), due_key(*d.next_attempt_at, d.id)), "batch");

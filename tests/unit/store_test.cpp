@@ -400,3 +400,64 @@ TEST_CASE("an endpoint's deliveries are read page by page, each once, oldest fir
     CHECK(ids(s->deliveries_of_endpoint("ep_1", 105, 10, first.next)) == std::vector<std::string>{"msg_ep_1_5", "msg_ep_1_6"});
     CHECK(ids(s->deliveries_of_endpoint("ep_2", 0, 10, first.next)) == std::vector<std::string>{"msg_ep_2_0"});
 }
+
+TEST_CASE("a delivery's payload is written once, kept apart from its record, and removed with it", "[store][deliver]") {
+    test::temp_dir dir;
+    auto s = store::store::open(cfg_for(dir));
+    add(*s, new_job("job_p", 1));
+    delivery d;
+    d.id = "msg_p";
+    d.job_id = "job_p";
+    d.url = "https://example.test/hook";
+    d.payload = R"({"type":"document.completed","data":{"result":")" + std::string(20'000, 'r') + R"("}})";
+    d.next_attempt_at = 5000;
+    auto b = s->new_batch();
+    b.put_delivery(nullptr, d);
+    s->commit_wait(std::move(b));
+
+    auto stored = s->get_delivery("msg_p");
+    REQUIRE(stored);
+    CHECK(stored->payload.empty()); // the record alone
+    CHECK(encode(*stored).size() < 1000);
+    CHECK(s->get_payload("msg_p") == d.payload);
+    auto peeked = s->peek_payload("msg_p");
+    REQUIRE(peeked);
+    CHECK(*peeked == d.payload);
+
+    // An attempt rewrites the record from what was read back: the payload stays as it was.
+    delivery after = *stored;
+    after.attempts = 1;
+    after.next_attempt_at = 9000;
+    auto b2 = s->new_batch();
+    b2.put_delivery(&*stored, after);
+    s->commit_wait(std::move(b2));
+    CHECK(s->get_delivery("msg_p")->attempts == 1);
+    CHECK(s->get_payload("msg_p") == d.payload);
+
+    // A record written before payloads were kept apart carries its own; its first rewrite moves it.
+    const std::string old_record = R"({"id":"msg_old","job_id":"job_p","tenant":"t","event":"document.completed",)"
+                                   R"("endpoint_id":"","url":"https://example.test/hook","payload":"{\"type\":\"old\"}",)"
+                                   R"("status":"pending","attempts":2,"round_start":0,"created_at":1000,)"
+                                   R"("next_attempt_at":4000,"last_error":"HTTP 503"})";
+    auto old = decode_delivery(old_record);
+    REQUIRE(old);
+    CHECK(old->payload == R"({"type":"old"})");
+    CHECK(old->attempts == 2);
+    CHECK(old->last_error == "HTTP 503");
+    CHECK_FALSE(decode_delivery(R"({"id":"msg_old","payload":7})"));
+    delivery moved = *old;
+    moved.attempts = 3;
+    auto b3 = s->new_batch();
+    b3.put_delivery(nullptr, moved);
+    s->commit_wait(std::move(b3));
+    CHECK(s->get_payload("msg_old") == R"({"type":"old"})");
+    CHECK(s->get_delivery("msg_old")->payload.empty());
+
+    // Deleting a job's deliveries takes their payloads too.
+    auto del = s->new_batch();
+    s->delete_deliveries_of(del, "job_p");
+    s->commit_wait(std::move(del));
+    CHECK_FALSE(s->get_delivery("msg_p"));
+    CHECK_FALSE(s->get_payload("msg_p"));
+    CHECK_FALSE(s->get_payload("msg_old"));
+}

@@ -41,7 +41,10 @@ struct delivery {
     std::string event;       //!< "document.completed", "document.failed"
     std::string endpoint_id; //!< empty for the job's own webhook_url
     std::string url;
-    std::string payload;     //!< the request body, identical on every attempt
+    //! The request body, identical on every attempt. Stored apart from the record (written once,
+    //! when the delivery is made), so records read back leave it empty; only a record written
+    //! before that (docket 0.x stores) still carries it.
+    std::string payload;
     delivery_status status = delivery_status::pending;
     std::int64_t attempts = 0;    //!< made so far, over every round
     std::int64_t round_start = 0; //!< attempts made before the current round (a redelivery starts one)
@@ -64,7 +67,7 @@ struct delivery_attempt {
 std::string_view to_string(delivery_status s) noexcept;
 
 std::string encode(const endpoint& e);
-std::string encode(const delivery& d);
+std::string encode(const delivery& d); //!< every field but the payload
 std::string encode(const delivery_attempt& a);
 std::optional<endpoint> decode_endpoint(std::string_view bytes);
 std::optional<delivery> decode_delivery(std::string_view bytes);

@@ -61,7 +61,9 @@ public:
     //! Removes a job with its document, result and indexes (a user's DELETE).
     void delete_job(const job& j);
     void put_key(const key_record& k);
-    //! Writes a delivery and keeps its due-time, job and endpoint indexes in step (before: null when new).
+    //! Writes a delivery and keeps its due-time, job and endpoint indexes in step (before: null when
+    //! new). Its payload is written when `after` carries one: a new delivery does, records read
+    //! back do not.
     void put_delivery(const delivery* before, const delivery& after);
     void put_attempt(std::string_view delivery_id, const delivery_attempt& a);
     void put_endpoint(const endpoint& e);
@@ -132,11 +134,15 @@ public:
 
     std::vector<key_record> keys() const;
 
+    //! A delivery's record, without its payload (see delivery::payload).
     std::optional<delivery> get_delivery(std::string_view id) const;
-    //! get_job / get_delivery answered from memory alone (memtables, block cache): nullopt when
-    //! the answer needs a file read. An I/O thread may call these and offload only a miss.
+    //! The request body of a delivery, as it was made.
+    std::optional<std::string> get_payload(std::string_view id) const;
+    //! get_job / get_delivery / get_payload answered from memory alone (memtables, block cache):
+    //! nullopt when the answer needs a file read. An I/O thread may call these and offload only a miss.
     std::optional<std::optional<job>> peek_job(std::string_view id) const;
     std::optional<std::optional<delivery>> peek_delivery(std::string_view id) const;
+    std::optional<std::optional<std::string>> peek_payload(std::string_view id) const;
     //! Pending deliveries due at `now`, earliest first, at most `limit`.
     std::vector<delivery> due_deliveries(timestamp now, std::size_t limit) const;
     //! The earliest due time strictly after `after`, if any delivery is pending then.
