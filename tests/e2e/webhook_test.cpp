@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
+#include <rocksdb/db.h>
 
 #include <atomic>
 #include <filesystem>
@@ -54,6 +55,43 @@ boost::json::value wait_for_delivery(http_client& c, const docket_server& srv, c
         if (std::chrono::steady_clock::now() > deadline) FAIL("delivery never became " << status << ": " << boost::json::serialize(d));
         std::this_thread::sleep_for(20ms);
     }
+}
+
+// Rewrites the data dir of a stopped server: the job's one delivery record gets its payload back
+// inside it, as stores written before payloads were kept apart have it (or, with `inline_it`
+// false, the payload is just deleted, as damage would). Returns the payload it found.
+std::string rewrite_delivery(const std::filesystem::path& data_dir, bool inline_it) {
+    std::vector<std::string> names;
+    REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), data_dir.string(), &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+    for (const auto& n : names) cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions(), data_dir.string(), cfs, &handles, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    auto cf = [&](const std::string& name) {
+        const auto at = std::find(names.begin(), names.end(), name);
+        REQUIRE(at != names.end());
+        return handles[static_cast<std::size_t>(at - names.begin())];
+    };
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf("deliveries")));
+    it->SeekToFirst();
+    REQUIRE(it->Valid());
+    const std::string id = it->key().ToString();
+    auto record = boost::json::parse(it->value().ToString()).as_object();
+    it.reset();
+    std::string payload;
+    REQUIRE(db->Get(rocksdb::ReadOptions(), cf("delivery_payloads"), id, &payload).ok());
+    REQUIRE_FALSE(record.contains("payload"));
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    if (inline_it) {
+        record["payload"] = payload;
+        REQUIRE(db->Put(sync, cf("deliveries"), id, boost::json::serialize(record)).ok());
+    }
+    REQUIRE(db->Delete(sync, cf("delivery_payloads"), id).ok());
+    for (auto* h : handles) REQUIRE(db->DestroyColumnFamilyHandle(h).ok());
+    return payload;
 }
 
 } // namespace
@@ -122,6 +160,42 @@ TEST_CASE("a 302 is a failed attempt and the redirect is not followed", "[e2e][w
     CHECK(d.at("attempt_log").as_array().size() == 2);
     CHECK(d.at("attempt_log").at(0).at("status").as_int64() == 302);
     for (const auto& r : receiver.requests()) CHECK(r.target == "/hook");
+}
+
+TEST_CASE("a pending delivery written by an older store is still sent, and a lost payload dead-letters", "[e2e][webhook][lifecycle]") {
+    for (const bool inline_payload : {true, false}) {
+        DYNAMIC_SECTION((inline_payload ? "payload inside the record" : "payload missing")) {
+            webhook_receiver receiver([](const received_request&, std::size_t i) { return scripted_reply{i == 0 ? 503 : 204, {}, ""}; });
+            docket_server srv(loopback_webhooks("0s,2s"));
+            srv.start();
+            auto c = srv.client();
+            const auto id = json_str(parse_json(submit(c, srv.auth(), make_pdf({"from an older store"}), {{"webhook_url", receiver.url()}}).body), "id");
+            REQUIRE(receiver.wait_for(1, 20s));
+            wait_for_delivery(c, srv, id, "pending", 1);
+            REQUIRE(srv.stop() == 0);
+            const auto payload = rewrite_delivery(srv.dir() / "data", inline_payload);
+            CHECK_THAT(payload, Catch::Contains(R"("type":"document.completed")"));
+            srv.start();
+            auto c2 = srv.client();
+            if (inline_payload) {
+                REQUIRE(receiver.wait_for(2, 20s));
+                const auto reqs = receiver.requests();
+                CHECK(reqs[1].body == payload);
+                CHECK(reqs[1].body == reqs[0].body);
+                CHECK(*reqs[1].header("webhook-id") == *reqs[0].header("webhook-id"));
+                CHECK(wait_for_delivery(c2, srv, id, "delivered").at("attempts").as_int64() == 2);
+                // Its payload moved apart on that rewrite: a redelivery still has it.
+                REQUIRE(c2.request("POST", "/v1/jobs/" + id + "/redeliver", srv.auth()).status == 202);
+                REQUIRE(receiver.wait_for(3, 20s));
+                CHECK(receiver.requests()[2].body == payload);
+            } else {
+                auto d = wait_for_delivery(c2, srv, id, "dead");
+                CHECK_THAT(json_str(d, "last_error"), Catch::Contains("payload is missing"));
+                std::this_thread::sleep_for(300ms);
+                CHECK(receiver.requests().size() == 1); // nothing sent without a body
+            }
+        }
+    }
 }
 
 TEST_CASE("kill -9 with a retry pending: after restart the delivery still arrives", "[e2e][webhook][lifecycle]") {
