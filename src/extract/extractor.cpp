@@ -416,7 +416,7 @@ outcome<std::string> merge_results(const std::vector<std::string>& parts) {
     // and growing the merged result part by part copied it over and over.
     std::vector<span> spans;
     spans.reserve(parts.size());
-    std::size_t size = 64;
+    std::size_t head = 0, size = 64; // head: the first part up to its pages
     for (const std::string_view part : parts) {
         const auto p = part.find(k_pages);
         const auto t = part.rfind(k_text); // the top-level text: its quotes inside are escaped
@@ -429,14 +429,14 @@ outcome<std::string> merge_results(const std::vector<std::string>& parts) {
             if (ch < '0' || ch > '9') return failure(errc::internal, "a partial result is not a result");
             s.count = s.count * 10 + (ch - '0');
         }
-        if (spans.empty()) size += p + k_pages.size();
+        if (spans.empty()) size += head = p + k_pages.size();
         size += s.pages.size() + s.text.size() + 3;
         spans.push_back(s);
     }
     if (spans.empty()) return failure(errc::internal, "no partial results to merge");
     std::string out;
     out.reserve(size);
-    out.append(parts.front(), 0, parts.front().find(k_pages) + k_pages.size());
+    out.append(parts.front(), 0, head);
     bool any_page = false;
     for (const auto& s : spans) {
         if (s.count == 0) continue;
