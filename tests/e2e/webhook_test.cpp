@@ -57,6 +57,23 @@ boost::json::value wait_for_delivery(http_client& c, const docket_server& srv, c
     }
 }
 
+// A job whose webhook got a 503 on its first attempt, with the retry recorded and due after
+// `retry_after`.
+struct pending_retry {
+    webhook_receiver receiver{[](const received_request&, std::size_t i) { return scripted_reply{i == 0 ? 503 : 204, {}, ""}; }};
+    docket_server srv;
+    std::string job_id;
+    boost::json::value delivery; // as the delivery log shows it then
+
+    pending_retry(const std::string& retry_after, const std::string& text) : srv(loopback_webhooks("0s," + retry_after)) {
+        srv.start();
+        auto c = srv.client();
+        job_id = json_str(parse_json(submit(c, srv.auth(), make_pdf({text}), {{"webhook_url", receiver.url()}}).body), "id");
+        REQUIRE(receiver.wait_for(1, 20s));
+        delivery = wait_for_delivery(c, srv, job_id, "pending", 1);
+    }
+};
+
 // Rewrites the data dir of a stopped server: the job's one delivery record gets its payload back
 // inside it, as stores written before payloads were kept apart have it (or, with `inline_it`
 // false, the payload is just deleted, as damage would). Returns the payload it found.
@@ -165,13 +182,8 @@ TEST_CASE("a 302 is a failed attempt and the redirect is not followed", "[e2e][w
 TEST_CASE("a pending delivery written by an older store is still sent, and a lost payload dead-letters", "[e2e][webhook][lifecycle]") {
     for (const bool inline_payload : {true, false}) {
         DYNAMIC_SECTION((inline_payload ? "payload inside the record" : "payload missing")) {
-            webhook_receiver receiver([](const received_request&, std::size_t i) { return scripted_reply{i == 0 ? 503 : 204, {}, ""}; });
-            docket_server srv(loopback_webhooks("0s,2s"));
-            srv.start();
-            auto c = srv.client();
-            const auto id = json_str(parse_json(submit(c, srv.auth(), make_pdf({"from an older store"}), {{"webhook_url", receiver.url()}}).body), "id");
-            REQUIRE(receiver.wait_for(1, 20s));
-            wait_for_delivery(c, srv, id, "pending", 1);
+            pending_retry p("2s", "from an older store");
+            auto& [receiver, srv, id, first] = p;
             REQUIRE(srv.stop() == 0);
             const auto payload = rewrite_delivery(srv.dir() / "data", inline_payload);
             CHECK_THAT(payload, Catch::Contains(R"("type":"document.completed")"));
@@ -199,14 +211,9 @@ TEST_CASE("a pending delivery written by an older store is still sent, and a los
 }
 
 TEST_CASE("kill -9 with a retry pending: after restart the delivery still arrives", "[e2e][webhook][lifecycle]") {
-    webhook_receiver receiver([](const received_request&, std::size_t i) { return scripted_reply{i == 0 ? 503 : 204, {}, ""}; });
-    docket_server srv(loopback_webhooks("0s,3s"));
-    srv.start();
-    auto c = srv.client();
-    const auto id = json_str(parse_json(submit(c, srv.auth(), make_pdf({"survives a crash"}), {{"webhook_url", receiver.url()}}).body), "id");
-    REQUIRE(receiver.wait_for(1, 20s));
     // The failed first attempt is recorded and the second one is due in about 3 s.
-    auto pending = wait_for_delivery(c, srv, id, "pending", 1);
+    pending_retry p("3s", "survives a crash");
+    auto& [receiver, srv, id, pending] = p;
     REQUIRE(pending.at("attempts").as_int64() == 1);
     srv.kill9();
     srv.start();
