@@ -155,7 +155,7 @@ int serve(const config::settings& s) {
     });
 
     std::vector<std::thread> io_threads;
-    for (unsigned i = 1; i < s.app.io_threads; ++i) io_threads.emplace_back([&] {
+    for (unsigned i = 1; i < s.http.io_threads; ++i) io_threads.emplace_back([&] {
         name_this_thread("docket-io");
         io.run();
     });

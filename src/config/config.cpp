@@ -129,7 +129,7 @@ const std::vector<option>& options() {
     static const std::vector<option> table = {
         make("data-dir", "directory of the RocksDB store", &settings::store, &store::config::data_dir),
         make("listen", "address:port the HTTP API binds (port 0: any free port)", &settings::http, &http::config::listen),
-        make("io-threads", "threads serving HTTP", &settings::app, &app_config::io_threads),
+        make("io-threads", "threads serving HTTP", &settings::http, &http::config::io_threads),
         make("workers", "extraction threads (0: one per core)", &settings::extract, &extract::config::workers),
         nested("extract-timeout", "wall-clock limit for extracting one document (the worker is killed)",
                [](settings& s) -> auto& { return s.extract.limits.timeout; }, kind::time, 1),

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include <set>
 #include <thread>
 
 using namespace docket;
@@ -261,4 +262,34 @@ TEST_CASE("results past retention answer 410, then the job is gone from listings
     CHECK(status == 410);
     CHECK(c.request("GET", "/v1/jobs/" + id, srv.auth()).status == 410);
     CHECK(parse_json(c.request("GET", "/v1/jobs", srv.auth()).body).at("data").as_array().empty());
+}
+
+TEST_CASE("with several I/O threads concurrent clients are all answered and SIGTERM still exits 0", "[e2e][api]") {
+    // Connections then run on strands; with one I/O thread (the default) they do not.
+    docket_server srv({"--io-threads", "3"});
+    srv.start();
+    const auto pdf = make_pdf({"served by one of three threads"});
+    constexpr int clients = 6, each = 20;
+    std::vector<std::vector<std::string>> ids(clients);
+    std::vector<std::thread> ts;
+    for (int t = 0; t < clients; ++t)
+        ts.emplace_back([&, t] {
+            auto c = srv.client();
+            for (int i = 0; i < each; ++i) {
+                auto r = submit(c, srv.auth(), pdf);
+                if (r.status != 202) return;
+                ids[t].push_back(json_str(parse_json(r.body), "id"));
+                if (c.request("GET", "/v1/jobs/" + ids[t].back(), srv.auth()).status != 200) return;
+            }
+        });
+    for (auto& t : ts) t.join();
+    std::set<std::string> distinct;
+    for (const auto& v : ids) {
+        CHECK(v.size() == each);
+        distinct.insert(v.begin(), v.end());
+    }
+    CHECK(distinct.size() == clients * each);
+    auto c = srv.client();
+    CHECK(json_str(wait_for_status(c, srv.auth(), ids[0].back(), {"succeeded", "failed"}), "status") == "succeeded");
+    CHECK(srv.stop() == 0);
 }

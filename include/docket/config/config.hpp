@@ -20,7 +20,6 @@
 namespace docket::config {
 
 struct app_config {
-    unsigned io_threads = 1;         //!< threads running the HTTP server
     duration shutdown_timeout = std::chrono::seconds(30); //!< how long SIGTERM waits for requests and running jobs
     std::string log_level = "info";  //!< debug, info, warn or error
 };

@@ -23,6 +23,7 @@ struct config {
     duration write_timeout = std::chrono::seconds(60);             //!< writing one reply
     std::uint64_t max_header_bytes = 16 << 10; //!< request line + headers
     std::size_t max_connections = 20000;      //!< more are answered 503 and closed
+    unsigned io_threads = 1;                  //!< threads running the io_context (the caller runs them)
 };
 
 //! What the server calls for each request; implemented by the API layer.
