@@ -122,6 +122,9 @@ bool child::spawn() {
     envp.push_back(nullptr);
     [[maybe_unused]] const rlimit mem{limits_.memory, limits_.memory};
     const int nice = static_cast<int>(limits_.nice); // the kernel caps it at 19
+    rlimit files{};
+    ::getrlimit(RLIMIT_NOFILE, &files);
+    const unsigned max_fd = files.rlim_cur == RLIM_INFINITY ? 1u << 20 : static_cast<unsigned>(files.rlim_cur);
     const pid_t pid = ::fork();
     if (pid < 0) {
         ::close(sv[0]);
@@ -130,6 +133,12 @@ bool child::spawn() {
     }
     if (pid == 0) {
         ::dup2(sv[1], 3); // dup2 clears close-on-exec on fd 3
+        // Asio opens the listening socket and accepts connections without close-on-exec, so the
+        // child would otherwise inherit them: a worker parsing a hostile document could accept on
+        // the API port or write into clients' connections, and a connection the server closes
+        // would stay open while a worker holds it. The child keeps stdio and fd 3 only.
+        if (::close_range(4, ~0u, 0) != 0)
+            for (unsigned fd = 4; fd < max_fd; ++fd) ::close(static_cast<int>(fd));
         ::setpriority(PRIO_PROCESS, 0, nice);
 #if !defined(__SANITIZE_ADDRESS__)
         // (AddressSanitizer reserves terabytes of address space for its shadow memory, so a

@@ -52,6 +52,15 @@ TEST_CASE("extraction runs in worker processes, not in the server", "[e2e][isola
         std::string text((std::istreambuf_iterator<char>(cmd)), {});
         CHECK(text.find("worker") != std::string::npos);
         CHECK(niceness("/proc/" + std::to_string(p) + "/stat") == 7); // parsing yields to intake
+        // Nothing of the server's but its own channel (fd 3): not the listening socket, not a
+        // client's connection (this test's own is open now).
+        std::vector<std::string> inherited;
+        for (const auto& fd : std::filesystem::directory_iterator("/proc/" + std::to_string(p) + "/fd")) {
+            std::error_code ec;
+            const auto target = std::filesystem::read_symlink(fd.path(), ec).string();
+            if (std::stoi(fd.path().filename().string()) > 3 && target.rfind("socket:", 0) == 0) inherited.push_back(target);
+        }
+        CHECK(inherited.empty());
     }
     // The server's threads are named for top -H and perf; its extraction threads are niced like
     // the worker processes, its I/O, commit and webhook threads are not.
