@@ -3,10 +3,37 @@
 #include <docket/deliver/signing.hpp>
 #include <docket/core/encoding.hpp>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+
+#include <memory>
+#include <stdexcept>
 
 namespace docket::deliver {
+
+namespace {
+
+struct mac_ctx_free {
+    void operator()(EVP_MAC_CTX* c) const { EVP_MAC_CTX_free(c); }
+};
+
+// An HMAC-SHA256 context kept per thread. OpenSSL 3's one-shot HMAC() fetched the algorithm and
+// the digest by name on every call; re-keying a context that has its digest set fetches nothing.
+EVP_MAC_CTX* hmac_sha256_context() {
+    thread_local const std::unique_ptr<EVP_MAC_CTX, mac_ctx_free> ctx = [] {
+        EVP_MAC* mac = EVP_MAC_fetch(nullptr, OSSL_MAC_NAME_HMAC, nullptr);
+        if (!mac) throw std::runtime_error("OpenSSL has no HMAC");
+        std::unique_ptr<EVP_MAC_CTX, mac_ctx_free> c(EVP_MAC_CTX_new(mac));
+        EVP_MAC_free(mac); // the context holds its own reference
+        char digest[] = "SHA256";
+        const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_construct_end()};
+        if (!c || EVP_MAC_CTX_set_params(c.get(), params) != 1) throw std::runtime_error("cannot set up HMAC-SHA256");
+        return c;
+    }();
+    return ctx.get();
+}
+
+} // namespace
 
 std::string new_secret() { return "whsec_" + base64_encode(random_bytes(24)); }
 
@@ -32,9 +59,12 @@ std::string sign(const std::vector<std::string>& secrets, std::string_view msg_i
         auto key = secret_key(s);
         if (!key) continue;
         unsigned char mac[EVP_MAX_MD_SIZE];
-        unsigned int len = 0;
-        HMAC(EVP_sha256(), key->data(), static_cast<int>(key->size()),
-             reinterpret_cast<const unsigned char*>(content.data()), content.size(), mac, &len);
+        std::size_t len = 0;
+        EVP_MAC_CTX* ctx = hmac_sha256_context();
+        if (EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(key->data()), key->size(), nullptr) != 1 ||
+            EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(content.data()), content.size()) != 1 ||
+            EVP_MAC_final(ctx, mac, &len, sizeof mac) != 1)
+            throw std::runtime_error("HMAC-SHA256 failed");
         if (!header.empty()) header += ' ';
         header += "v1,";
         header += base64_encode(std::string_view(reinterpret_cast<const char*>(mac), len));
