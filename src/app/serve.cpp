@@ -112,7 +112,8 @@ int serve(const config::settings& s) {
     sandbox::pool unzippers(k_blocking_threads, extract_cfg.worker_binary, unzip_limits);
     http::api api({*st, ready, keys, idempotency, s.intake, s.queue, next_seq, accepting, blocking, unzippers, endpoints,
                    deliver_cfg, [&dispatcher](const std::vector<delivery>& ds) { dispatcher.notify(ds); },
-                   [&batches](const std::string& id) { batches.child_finished(id); }});
+                   [&batches](const std::string& id) { batches.child_finished(id); },
+                   [&dispatcher](std::vector<std::string> ids) { dispatcher.forget(std::move(ids)); }});
     http::server srv(io, s.http, api);
     // Bound before anything else starts, so result_url can name the real port when --listen asks for 0.
     const auto address = srv.start();

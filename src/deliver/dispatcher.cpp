@@ -23,6 +23,7 @@
 #include <random>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 namespace docket::deliver {
 
@@ -45,6 +46,16 @@ std::string origin_of(std::string_view url) {
     auto u = boost::urls::parse_absolute_uri(url);
     if (!u) return std::string(url);
     return std::string(u->scheme()) + "://" + std::string(u->host_address()) + ":" + std::string(u->port());
+}
+
+// Deliveries handed over by notify() are held whole (record and payload) until their attempt
+// takes them, up to this many bytes; beyond it, and for retries, the attempt reads the store. Two
+// point reads (record, payload) per first attempt were the dispatcher's largest cost.
+constexpr std::size_t k_held_bytes = 16 << 20;
+
+std::size_t held_size(const delivery& d) {
+    return sizeof(delivery) + d.id.size() + d.job_id.size() + d.tenant.size() + d.event.size() + d.endpoint_id.size() +
+           d.url.size() + d.payload.size();
 }
 
 // A pending delivery as the scheduler sees it; the record itself stays in the store.
@@ -78,6 +89,39 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
     std::map<std::string, std::size_t> per_origin_;       // attempts in flight per receiver
     std::map<std::string, std::deque<due_entry>> waiting_; // due, held back by the per-receiver bound
     timestamp wake_at_ = 0;                               // when the scheduler's timer fires
+    std::unordered_map<std::string, delivery> held_;      // the latest notified record of an id
+    std::size_t held_bytes_ = 0;
+
+    void hold(delivery d) {
+        const auto size = held_size(d);
+        if (auto it = held_.find(d.id); it != held_.end()) {
+            held_bytes_ -= held_size(it->second);
+            held_.erase(it);
+        }
+        if (held_bytes_ + size > k_held_bytes) return;
+        held_bytes_ += size;
+        std::string id = d.id;
+        held_.emplace(std::move(id), std::move(d));
+    }
+
+    // The held record of this entry, if it is the one the entry was made for (an older entry of
+    // a redelivered id reads the store and finds itself stale).
+    std::optional<delivery> take_held(const due_entry& e) {
+        auto it = held_.find(e.id);
+        if (it == held_.end() || it->second.next_attempt_at != e.at) return std::nullopt;
+        held_bytes_ -= held_size(it->second);
+        delivery d = std::move(it->second);
+        held_.erase(it);
+        return d;
+    }
+
+    void forget(const std::vector<std::string>& ids) {
+        for (const auto& id : ids)
+            if (auto it = held_.find(id); it != held_.end()) {
+                held_bytes_ -= held_size(it->second);
+                held_.erase(it);
+            }
+    }
 
     // After an attempt: the scheduler sleeps on unless a delivery is now due before its timer (a
     // retry just scheduled, or due ones held back by the in-flight bound, which has a free place
@@ -162,17 +206,25 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
         } guard{this, entry};
 
         const std::string& id = entry.id;
-        // Usually still in a memtable or the block cache: a hop to the blocking thread per
-        // delivery cost more than the lookup. Only a read that needs the disk is offloaded.
-        std::optional<delivery> loaded;
-        if (auto in_memory = store_.peek_delivery(id)) loaded = std::move(*in_memory);
-        else loaded = co_await offload(blocking_, [&] { return store_.get_delivery(id); });
+        std::optional<std::string> payload;
+        std::optional<delivery> loaded = take_held(entry);
+        if (loaded) {
+            // Its payload is in the store already (written with the record): the attempt's
+            // record write below must not write it again.
+            payload = std::move(loaded->payload);
+            loaded->payload.clear();
+        } else {
+            // Usually still in a memtable or the block cache: a hop to the blocking thread per
+            // delivery cost more than the lookup. Only a read that needs the disk is offloaded.
+            if (auto in_memory = store_.peek_delivery(id)) loaded = std::move(*in_memory);
+            else loaded = co_await offload(blocking_, [&] { return store_.get_delivery(id); });
+            // A record from before payloads were stored apart still carries its own, which the
+            // attempt's write below moves apart.
+            if (loaded) payload = loaded->payload;
+        }
         // Redelivered or deleted since this entry was made: the entry is stale.
         if (!loaded || loaded->status != delivery_status::pending || loaded->next_attempt_at != entry.at) co_return;
         const delivery d = std::move(*loaded);
-        // Stored apart from the record (a record from before that still carries its own, which
-        // the attempt's write below moves apart).
-        std::optional<std::string> payload = d.payload;
         if (payload->empty()) {
             if (auto in_memory = store_.peek_payload(id)) payload = std::move(*in_memory);
             else payload = co_await offload(blocking_, [&] { return store_.get_payload(id); });
@@ -290,16 +342,24 @@ void dispatcher::stop() {
 }
 
 void dispatcher::notify(const std::vector<delivery>& committed) {
-    std::vector<due_entry> entries;
+    std::vector<delivery> pending;
     for (const auto& d : committed)
-        if (d.status == delivery_status::pending && d.next_attempt_at)
-            entries.push_back({*d.next_attempt_at, d.id, origin_of(d.url)});
-    if (entries.empty()) return;
+        if (d.status == delivery_status::pending && d.next_attempt_at) pending.push_back(d);
+    if (pending.empty()) return;
     auto self = impl_;
-    asio::post(self->io_, [self, entries = std::move(entries)] {
-        for (const auto& e : entries) self->due_.insert(e);
+    asio::post(self->io_, [self, pending = std::move(pending)]() mutable {
+        for (auto& d : pending) {
+            self->due_.insert({*d.next_attempt_at, d.id, origin_of(d.url)});
+            self->hold(std::move(d));
+        }
         self->timer_.cancel();
     });
+}
+
+void dispatcher::forget(std::vector<std::string> ids) {
+    if (ids.empty()) return;
+    auto self = impl_;
+    asio::post(self->io_, [self, ids = std::move(ids)] { self->forget(ids); });
 }
 
 } // namespace docket::deliver

@@ -438,10 +438,8 @@ struct job_handlers : scope {
             co_return error_reply(failure(errc::conflict, "job " + id + " is being processed and cannot be canceled"));
         auto b = ctx.store.new_batch();
         b.delete_job(*j);
-        co_await offload(ctx.blocking, [&] {
-            ctx.store.delete_deliveries_of(b, id);
-            return true;
-        });
+        auto deleted = co_await offload(ctx.blocking, [&] { return ctx.store.delete_deliveries_of(b, id); });
+        ctx.deliveries_deleted(std::move(deleted));
         std::function<void()> nothing;
         co_await async_commit(ctx.store, std::move(b), ctx.intake_cfg.commit_timeout, std::move(nothing));
         reply r;

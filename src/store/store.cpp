@@ -646,9 +646,11 @@ std::vector<delivery_attempt> store::attempts_of(std::string_view delivery_id) c
     return out;
 }
 
-void store::delete_deliveries_of(batch& b, std::string_view job_id) const {
+std::vector<std::string> store::delete_deliveries_of(batch& b, std::string_view job_id) const {
     auto& wb = b.impl_->wb;
+    std::vector<std::string> ids;
     for (const auto& d : deliveries_of_job(job_id)) {
+        ids.push_back(d.id);
         check(wb.Delete(impl_->h(deliveries), d.id), "batch");
         check(wb.Delete(impl_->h(delivery_payloads), d.id), "batch");
         check(wb.Delete(impl_->h(job_deliveries), owned_key(job_id, d.id)), "batch");
@@ -656,6 +658,7 @@ void store::delete_deliveries_of(batch& b, std::string_view job_id) const {
         if (is_due(d)) check(wb.Delete(impl_->h(delivery_due), due_key(*d.next_attempt_at, d.id)), "batch");
         for (const auto& a : attempts_of(d.id)) check(wb.Delete(impl_->h(delivery_attempts), attempt_key(d.id, a.number)), "batch");
     }
+    return ids;
 }
 
 std::vector<endpoint> store::endpoints() const {

@@ -454,3 +454,47 @@ TEST_CASE("the in-flight bound holds a due delivery back, and the dispatcher sle
     release = true;
     REQUIRE(fast.wait_for(1, 20s)); // the place came free: the held delivery goes out
 }
+
+TEST_CASE("a job deleted while its first delivery waits for a place is never sent", "[e2e][webhook]") {
+    // The dispatcher holds a new delivery's record and payload in memory until its first attempt;
+    // deleting the job must reach that copy too, not only the store. (An endpoint's delivery: one
+    // to the job's own webhook_url also looks the job up for its secret.)
+    std::atomic<bool> release{false};
+    webhook_receiver slow([&](const received_request&, std::size_t) {
+        while (!release) std::this_thread::sleep_for(10ms);
+        return scripted_reply{};
+    });
+    webhook_receiver endpoint;
+    struct let_go {
+        std::atomic<bool>& flag;
+        ~let_go() { flag = true; }
+    } guard{release};
+    auto args = loopback_webhooks();
+    args.insert(args.end(), {"--webhook-max-in-flight", "1", "--webhook-timeout", "30s"});
+    docket_server srv(args);
+    srv.start();
+    auto c = srv.client();
+    auto json_headers = srv.auth();
+    json_headers.emplace_back("Content-Type", "application/json");
+    REQUIRE(c.request("POST", "/v1/webhooks", json_headers, R"({"url":")" + endpoint.url() + R"("})").status == 201);
+    REQUIRE(submit(c, srv.auth(), make_pdf({"holds the only place"}), {{"webhook_url", slow.url()}}).status == 202);
+    REQUIRE(slow.wait_for(1, 20s));
+    const auto deleted = json_str(parse_json(submit(c, srv.auth(), make_pdf({"deleted while waiting"})).body), "id");
+    const auto kept = json_str(parse_json(submit(c, srv.auth(), make_pdf({"kept while waiting"})).body), "id");
+    wait_for_status(c, srv.auth(), deleted, {"succeeded"});
+    wait_for_status(c, srv.auth(), kept, {"succeeded"});
+    CHECK(json_str(wait_for_delivery(c, srv, deleted, "pending"), "status") == "pending");
+    REQUIRE(c.request("DELETE", "/v1/jobs/" + deleted, srv.auth()).status == 204);
+
+    release = true;
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    auto has = [&](const std::string& id) {
+        for (const auto& r : endpoint.requests())
+            if (r.body.find(id) != std::string::npos) return true;
+        return false;
+    };
+    while (!has(kept) && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
+    REQUIRE(has(kept));
+    std::this_thread::sleep_for(1s); // time enough for a wrongly kept copy to go out after it
+    CHECK_FALSE(has(deleted));
+}

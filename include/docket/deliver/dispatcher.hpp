@@ -9,6 +9,7 @@
 #include <docket/store/store.hpp>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace docket::deliver {
@@ -22,6 +23,9 @@ public:
     void stop();
     //! Hands over deliveries that were just committed as pending. Thread-safe and cheap.
     void notify(const std::vector<delivery>& committed);
+    //! These deliveries are being deleted: none may be sent from what notify() handed over.
+    //! Called before the deletion commits (from then on the store's answer is the right one).
+    void forget(std::vector<std::string> ids);
 
 private:
     struct impl;

@@ -35,6 +35,7 @@ struct api_context {
     const deliver::config& deliver_cfg;
     std::function<void(const std::vector<delivery>&)> deliveries_committed; //!< hands new pending deliveries to the dispatcher
     std::function<void(const std::string&)> batch_child_finished;            //!< a batch child was canceled
+    std::function<void(std::vector<std::string>)> deliveries_deleted;        //!< about to delete these deliveries
 };
 
 class api final : public handler {

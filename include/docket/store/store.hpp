@@ -158,8 +158,8 @@ public:
     delivery_page deliveries_of_endpoint(std::string_view endpoint_id, timestamp since, std::size_t limit,
                                          std::string_view cursor = {}) const;
     std::vector<delivery_attempt> attempts_of(std::string_view delivery_id) const;
-    //! Adds the removal of a job's deliveries and their attempt logs to `b`.
-    void delete_deliveries_of(batch& b, std::string_view job_id) const;
+    //! Adds the removal of a job's deliveries and their attempt logs to `b`; returns their ids.
+    std::vector<std::string> delete_deliveries_of(batch& b, std::string_view job_id) const;
     std::vector<endpoint> endpoints() const;
     std::optional<batch_record> get_batch(std::string_view id) const;
     //! Batches whose batch.completed event has not been emitted yet.
