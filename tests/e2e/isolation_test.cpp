@@ -84,7 +84,13 @@ TEST_CASE("a worker killed mid-job retries that job while the others complete", 
     const auto slow = json_str(parse_json(submit(c, srv.auth(), long_pdf(1500)).body), "id");
     const auto quick = submit_many(c, srv.auth(), make_pdf({"bystander"}), 3);
     wait_for_status(c, srv.auth(), slow, {"processing"});
+    // The worker process starts when the first job is handed to it, just after the job is marked
+    // processing: give it a moment to show up.
     auto children = worker_children(srv.process().pid());
+    for (int i = 0; i < 500 && children.empty(); ++i) {
+        std::this_thread::sleep_for(10ms);
+        children = worker_children(srv.process().pid());
+    }
     REQUIRE(children.size() == 1);
     ::kill(children[0], SIGKILL);
     auto job = wait_for_status(c, srv.auth(), slow, {"succeeded", "failed"}, 120s);
