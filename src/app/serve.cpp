@@ -25,6 +25,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <malloc.h>
 #include <sys/resource.h>
 #include <future>
 #include <thread>
@@ -84,6 +85,13 @@ std::uint64_t raise_open_file_limit() {
 
 int serve(const config::settings& s) {
     set_log_level(s.app.log_level);
+    // glibc gives a block of 128 KiB or more its own mapping, but raises that threshold to the
+    // largest such block freed so far. RocksDB's memtable arena blocks (1 MiB) and large results
+    // then come from the heap, where they stay once freed, scattered among live data. A fixed
+    // threshold sends them back to the system when freed: at 1,000 jobs/s over 150,000 jobs the
+    // server's RSS outside RocksDB's memtables and cache stayed at 24 MiB instead of drifting
+    // 27 -> 40 MiB (whole RSS ~40 instead of ~55 MiB).
+    ::mallopt(M_MMAP_THRESHOLD, 256 << 10);
     // Default soft limits (often 1024) would cap connections far below --max-connections.
     if (const auto files = raise_open_file_limit(); files < s.http.max_connections)
         log::warn("open-file limit " + std::to_string(files) + " is below --max-connections " +
