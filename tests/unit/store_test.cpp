@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -453,9 +455,11 @@ TEST_CASE("a delivery's payload is written once, kept apart from its record, and
     CHECK(s->get_payload("msg_old") == R"({"type":"old"})");
     CHECK(s->get_delivery("msg_old")->payload.empty());
 
-    // Deleting a job's deliveries takes their payloads too.
+    // Deleting a job's deliveries takes their payloads too, and names what it deletes.
     auto del = s->new_batch();
-    s->delete_deliveries_of(del, "job_p");
+    auto deleted = s->delete_deliveries_of(del, "job_p");
+    std::sort(deleted.begin(), deleted.end());
+    CHECK(deleted == std::vector<std::string>{"msg_old", "msg_p"});
     s->commit_wait(std::move(del));
     CHECK_FALSE(s->get_delivery("msg_p"));
     CHECK_FALSE(s->get_payload("msg_p"));
