@@ -111,6 +111,32 @@ std::string rewrite_delivery(const std::filesystem::path& data_dir, bool inline_
     return payload;
 }
 
+// A server with one place in flight for webhooks, and a receiver that holds each request until
+// released: at the latest when the fixture ends, before the server stops and the receiver's
+// thread is joined.
+struct one_place_in_flight {
+    std::atomic<bool> release{false};
+    webhook_receiver slow{[this](const received_request&, std::size_t) {
+        while (!release) std::this_thread::sleep_for(10ms);
+        return scripted_reply{};
+    }};
+    docket_server srv;
+
+    one_place_in_flight() : srv(args()) { srv.start(); }
+    ~one_place_in_flight() { release = true; }
+
+    static std::vector<std::string> args() {
+        auto a = loopback_webhooks();
+        a.insert(a.end(), {"--webhook-max-in-flight", "1", "--webhook-timeout", "30s"});
+        return a;
+    }
+    // A job whose webhook goes to the slow receiver, which then holds the only place.
+    void take_the_place(http_client& c, const std::string& text) {
+        REQUIRE(submit(c, srv.auth(), make_pdf({text}), {{"webhook_url", slow.url()}}).status == 202);
+        REQUIRE(slow.wait_for(1, 20s));
+    }
+};
+
 } // namespace
 
 TEST_CASE("a finished job's webhook arrives signed, with the result inline", "[e2e][webhook]") {
@@ -422,23 +448,11 @@ TEST_CASE("https webhooks verify the certificate chain and the host name", "[e2e
 }
 
 TEST_CASE("the in-flight bound holds a due delivery back, and the dispatcher sleeps while it waits", "[e2e][webhook]") {
-    std::atomic<bool> release{false};
-    webhook_receiver slow([&](const received_request&, std::size_t) {
-        while (!release) std::this_thread::sleep_for(10ms);
-        return scripted_reply{};
-    });
     webhook_receiver fast;
-    struct let_go { // whatever happens below, the slow receiver's thread is freed before it is joined
-        std::atomic<bool>& flag;
-        ~let_go() { flag = true; }
-    } guard{release};
-    auto args = loopback_webhooks();
-    args.insert(args.end(), {"--webhook-max-in-flight", "1", "--webhook-timeout", "30s"});
-    docket_server srv(args);
-    srv.start();
+    one_place_in_flight f;
+    auto& srv = f.srv;
     auto c = srv.client();
-    REQUIRE(submit(c, srv.auth(), make_pdf({"held by a slow receiver"}), {{"webhook_url", slow.url()}}).status == 202);
-    REQUIRE(slow.wait_for(1, 20s)); // the only place in flight is taken
+    f.take_the_place(c, "held by a slow receiver");
     auto r = submit(c, srv.auth(), make_pdf({"due, waiting for a place"}), {{"webhook_url", fast.url()}});
     REQUIRE(r.status == 202);
     wait_for_status(c, srv.auth(), json_str(parse_json(r.body), "id"), {"succeeded"});
@@ -451,7 +465,7 @@ TEST_CASE("the in-flight bound holds a due delivery back, and the dispatcher sle
     CHECK(cpu_used < 0.5);
     CHECK(fast.requests().empty());
 
-    release = true;
+    f.release = true;
     REQUIRE(fast.wait_for(1, 20s)); // the place came free: the held delivery goes out
 }
 
@@ -459,26 +473,14 @@ TEST_CASE("a job deleted while its first delivery waits for a place is never sen
     // The dispatcher holds a new delivery's record and payload in memory until its first attempt;
     // deleting the job must reach that copy too, not only the store. (An endpoint's delivery: one
     // to the job's own webhook_url also looks the job up for its secret.)
-    std::atomic<bool> release{false};
-    webhook_receiver slow([&](const received_request&, std::size_t) {
-        while (!release) std::this_thread::sleep_for(10ms);
-        return scripted_reply{};
-    });
     webhook_receiver endpoint;
-    struct let_go {
-        std::atomic<bool>& flag;
-        ~let_go() { flag = true; }
-    } guard{release};
-    auto args = loopback_webhooks();
-    args.insert(args.end(), {"--webhook-max-in-flight", "1", "--webhook-timeout", "30s"});
-    docket_server srv(args);
-    srv.start();
+    one_place_in_flight f;
+    auto& srv = f.srv;
     auto c = srv.client();
     auto json_headers = srv.auth();
     json_headers.emplace_back("Content-Type", "application/json");
     REQUIRE(c.request("POST", "/v1/webhooks", json_headers, R"({"url":")" + endpoint.url() + R"("})").status == 201);
-    REQUIRE(submit(c, srv.auth(), make_pdf({"holds the only place"}), {{"webhook_url", slow.url()}}).status == 202);
-    REQUIRE(slow.wait_for(1, 20s));
+    f.take_the_place(c, "holds the only place");
     const auto deleted = json_str(parse_json(submit(c, srv.auth(), make_pdf({"deleted while waiting"})).body), "id");
     const auto kept = json_str(parse_json(submit(c, srv.auth(), make_pdf({"kept while waiting"})).body), "id");
     wait_for_status(c, srv.auth(), deleted, {"succeeded"});
@@ -486,7 +488,7 @@ TEST_CASE("a job deleted while its first delivery waits for a place is never sen
     CHECK(json_str(wait_for_delivery(c, srv, deleted, "pending"), "status") == "pending");
     REQUIRE(c.request("DELETE", "/v1/jobs/" + deleted, srv.auth()).status == 204);
 
-    release = true;
+    f.release = true;
     const auto deadline = std::chrono::steady_clock::now() + 20s;
     auto has = [&](const std::string& id) {
         for (const auto& r : endpoint.requests())
