@@ -133,8 +133,9 @@ int serve(const config::settings& s) {
         auto planned = deliver::plan_deliveries(j, result, endpoints.of_tenant(j.tenant), now_ms(), deliver_cfg);
         if (planned.empty() && !j.batch_id) return {};
         for (const auto& d : planned) b.put_delivery(nullptr, d);
-        return [&dispatcher, &batches, planned = std::move(planned), batch = j.batch_id] {
-            if (!planned.empty()) dispatcher.notify(planned);
+        // Called once, after the commit: the deliveries (payloads included) move on to the dispatcher.
+        return [&dispatcher, &batches, planned = std::move(planned), batch = j.batch_id]() mutable {
+            if (!planned.empty()) dispatcher.notify(std::move(planned));
             if (batch) batches.child_finished(*batch);
         };
     }};

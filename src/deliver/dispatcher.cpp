@@ -339,10 +339,8 @@ void dispatcher::stop() {
     self->blocking_.join();
 }
 
-void dispatcher::notify(const std::vector<delivery>& committed) {
-    std::vector<delivery> pending;
-    for (const auto& d : committed)
-        if (d.status == delivery_status::pending && d.next_attempt_at) pending.push_back(d);
+void dispatcher::notify(std::vector<delivery> pending) {
+    std::erase_if(pending, [](const delivery& d) { return d.status != delivery_status::pending || !d.next_attempt_at; });
     if (pending.empty()) return;
     auto self = impl_;
     asio::post(self->io_, [self, pending = std::move(pending)]() mutable {

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 namespace docket::test {
 
@@ -158,21 +159,32 @@ std::uint64_t status_kib(pid_t pid, const std::string& key) {
     return 0;
 }
 
-std::optional<long long> stat_field(const std::filesystem::path& stat_file, int n) {
+namespace {
+
+// The fields of a stat file from field 3 (state) on; empty if the process or thread is gone.
+std::vector<std::string> stat_fields(const std::filesystem::path& stat_file) {
     std::ifstream in(stat_file);
     const std::string stat((std::istreambuf_iterator<char>(in)), {});
     const auto paren = stat.rfind(')'); // the command name may hold spaces
-    if (paren == std::string::npos) return std::nullopt;
+    if (paren == std::string::npos) return {};
     std::istringstream fields(stat.substr(paren + 2));
-    std::string f;
-    for (int i = 3; fields >> f; ++i)
-        if (i == n) return std::stoll(f);
-    return std::nullopt;
+    std::vector<std::string> out;
+    for (std::string f; fields >> f;) out.push_back(std::move(f));
+    return out;
+}
+
+} // namespace
+
+std::optional<long long> stat_field(const std::filesystem::path& stat_file, int n) {
+    const auto fields = stat_fields(stat_file);
+    if (n < 3 || static_cast<std::size_t>(n - 3) >= fields.size()) return std::nullopt;
+    return std::stoll(fields[static_cast<std::size_t>(n - 3)]);
 }
 
 double cpu_seconds(pid_t pid) {
-    const std::filesystem::path stat = "/proc/" + std::to_string(pid) + "/stat";
-    const long long ticks = stat_field(stat, 14).value_or(0) + stat_field(stat, 15).value_or(0); // utime, stime
+    const auto fields = stat_fields("/proc/" + std::to_string(pid) + "/stat");
+    if (fields.size() < 13) return 0;
+    const long long ticks = std::stoll(fields[11]) + std::stoll(fields[12]); // utime, stime (fields 14, 15)
     return static_cast<double>(ticks) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 

@@ -21,8 +21,9 @@ public:
     void start();
     //! Stops starting attempts, lets running ones finish (bounded by the attempt timeout), joins.
     void stop();
-    //! Hands over deliveries that were just committed as pending. Thread-safe and cheap.
-    void notify(const std::vector<delivery>& committed);
+    //! Hands over deliveries that were just committed as pending (the others are ignored); it
+    //! keeps them until their first attempt. Thread-safe and cheap.
+    void notify(std::vector<delivery> committed);
     //! These deliveries are being deleted: none may be sent from what notify() handed over.
     //! Called before the deletion commits (from then on the store's answer is the right one).
     void forget(std::vector<std::string> ids);
