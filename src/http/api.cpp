@@ -2,6 +2,7 @@
 // are awaited off the I/O thread.
 
 #include <docket/http/api.hpp>
+#include <docket/queue/job_locks.hpp>
 #include "api_internal.hpp"
 #include <docket/auth/keys.hpp>
 #include <docket/core/encoding.hpp>
@@ -438,7 +439,15 @@ struct job_handlers : scope {
             co_return error_reply(failure(errc::conflict, "job " + id + " is being processed and cannot be canceled"));
         auto b = ctx.store.new_batch();
         b.delete_job(*j);
-        auto deleted = co_await offload(ctx.blocking, [&] { return ctx.store.delete_deliveries_of(b, id); });
+        // Under the job's lock: whoever finished the job (a worker, the sweeper) commits it and
+        // hands its new deliveries to the dispatcher while holding it, so the hand-over has been
+        // made when they are looked up here, and forget() below reaches the dispatcher after it.
+        // (Without the lock, a DELETE between that commit and the hand-over left the
+        // dispatcher holding a copy it then sent.)
+        auto deleted = co_await offload(ctx.blocking, [&] {
+            std::lock_guard lock(ctx.locks.of(id));
+            return ctx.store.delete_deliveries_of(b, id);
+        });
         ctx.deliveries_deleted(std::move(deleted));
         std::function<void()> nothing;
         co_await async_commit(ctx.store, std::move(b), ctx.intake_cfg.commit_timeout, std::move(nothing));
@@ -471,6 +480,7 @@ asio::awaitable<reply> api::on_request(request r) {
                                                {"queue_depth", ctx_.ready.size()},
                                                {"store", {{"memtable_bytes", m.memtables},
                                                           {"block_cache_bytes", m.block_cache},
+                                                          {"cache_charge_bytes", m.cache_charges},
                                                           {"table_reader_bytes", m.table_readers},
                                                           {"sst_bytes", m.sst_bytes}}}});
     }

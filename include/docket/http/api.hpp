@@ -12,7 +12,7 @@
 
 namespace boost::asio { class thread_pool; }
 namespace docket::store { class store; struct config; }
-namespace docket::queue { class ready_queue; struct config; }
+namespace docket::queue { class ready_queue; class job_locks; struct config; }
 namespace docket::auth { class key_directory; }
 namespace docket::intake { class idempotency_guard; struct config; }
 namespace docket::deliver { class endpoint_registry; struct config; }
@@ -23,6 +23,7 @@ namespace docket::http {
 struct api_context {
     store::store& store;
     queue::ready_queue& ready;
+    queue::job_locks& locks;               //!< held by whoever finishes a job until its deliveries are handed over
     auth::key_directory& keys;
     intake::idempotency_guard& idempotency;
     const intake::config& intake_cfg;
