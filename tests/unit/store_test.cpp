@@ -339,7 +339,7 @@ TEST_CASE("peeking answers from memory only: a record on disk and not cached is 
     CHECK_FALSE(*missing);
 }
 
-TEST_CASE("the store reports what RocksDB holds in memory: memtables, cached blocks, table files", "[store]") {
+TEST_CASE("the store reports what RocksDB holds in memory: memtables, cached blocks, charges, table files", "[store]") {
     test::temp_dir dir;
     {
         auto s = store::store::open(cfg_for(dir));
@@ -355,7 +355,11 @@ TEST_CASE("the store reports what RocksDB holds in memory: memtables, cached blo
         CHECK(compacted.memtables < written.memtables);
     }
     auto s = store::store::open(cfg_for(dir));
-    CHECK(s->memory().memtables < 500 * 1000); // nothing to replay: it was all in table files
+    const auto reopened = s->memory();
+    CHECK(reopened.memtables < 500 * 1000); // nothing to replay: it was all in table files
+    // The open table files' readers and metadata are charged to the cache, inside its usage.
+    CHECK(reopened.cache_charges > 0);
+    CHECK(reopened.block_cache >= reopened.cache_charges);
     const auto before_read = s->memory().block_cache;
     REQUIRE(s->get_job("job7"));
     CHECK(s->memory().block_cache > before_read); // the data block read to answer is cached now

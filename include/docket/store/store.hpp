@@ -82,8 +82,9 @@ private:
 //! What RocksDB holds in memory now, and its table files' size, in bytes.
 struct memory_usage {
     std::uint64_t memtables = 0;     //!< active and not yet flushed memtables, every column family
-    std::uint64_t block_cache = 0;   //!< data, index and filter blocks in the cache
-    std::uint64_t table_readers = 0; //!< open table files' readers, outside the cache
+    std::uint64_t block_cache = 0;   //!< the cache: blocks, and the charges below
+    std::uint64_t cache_charges = 0; //!< of block_cache: table readers and file metadata charged to it
+    std::uint64_t table_readers = 0; //!< open table files' readers (RocksDB's estimate; charged to the cache)
     std::uint64_t sst_bytes = 0;     //!< live table files on disk (not memory: the store's size)
 };
 
