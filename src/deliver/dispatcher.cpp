@@ -183,6 +183,33 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
         }
     }
 
+    // The secret of the job's (or batch's) own webhook_url, if it has one; nullopt when the job
+    // or batch is gone. A job is usually still in a memtable; a batch is read off this thread.
+    asio::awaitable<std::optional<std::optional<std::string>>> owner_secret(const std::string& owner) {
+        using answer = std::optional<std::optional<std::string>>;
+        const bool batch = owner.rfind("bat_", 0) == 0;
+        if (!batch)
+            if (auto j = store_.peek_job(owner)) co_return *j ? answer{std::in_place, (*j)->webhook_secret} : answer{};
+        co_return co_await offload(blocking_, [&]() -> answer {
+            if (batch) {
+                auto b = store_.get_batch(owner);
+                return b ? answer{std::in_place, b->webhook_secret} : answer{};
+            }
+            auto j = store_.get_job(owner);
+            return j ? answer{std::in_place, j->webhook_secret} : answer{};
+        });
+    }
+
+    // Removes every delivery of a job (or batch) that is gone, and any copies held of them.
+    asio::awaitable<void> drop_orphan(const delivery& d) {
+        log::warn("webhook " + d.id + ": its job " + d.job_id + " is gone; its deliveries are dropped unsent");
+        auto b = store_.new_batch();
+        auto ids = co_await offload(blocking_, [&] { return store_.delete_deliveries_of(b, d.job_id); });
+        forget(ids);
+        std::function<void()> nothing;
+        co_await store::async_commit(store_, std::move(b), std::chrono::minutes(1), std::move(nothing));
+    }
+
     asio::awaitable<void> attempt(due_entry entry) {
         // The receiver's slot is given back as soon as the HTTP exchange is over; the delivery
         // stays in flight until its attempt is recorded, so it cannot be attempted twice. (Holding
@@ -228,6 +255,14 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
             else payload = co_await offload(blocking_, [&] { return store_.get_payload(id); });
         }
 
+        // A pending delivery keeps its job from expiring, so a job (or batch) that is gone was
+        // deleted, and the delivery is left over from a deletion that raced its hand-over to
+        // this dispatcher: it is neither sent nor kept.
+        const auto owner = co_await owner_secret(d.job_id);
+        if (!owner) {
+            co_await drop_orphan(d);
+            co_return;
+        }
         const timestamp started = now_ms();
         std::vector<std::string> secrets;
         std::optional<endpoint> ep;
@@ -236,27 +271,7 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
         if (!payload) {
             refused = "the delivery's payload is missing from the store";
         } else if (d.endpoint_id.empty()) {
-            // The secret of the job's (or the batch's) own webhook_url.
-            std::optional<std::optional<std::string>> secret; // empty: the job (or batch) is gone
-            bool answered = false;
-            if (d.job_id.rfind("bat_", 0) != 0) {
-                if (auto j = store_.peek_job(d.job_id)) {
-                    answered = true;
-                    if (*j) secret = (*j)->webhook_secret;
-                }
-            }
-            if (!answered) secret = co_await offload(blocking_, [&]() -> std::optional<std::optional<std::string>> {
-                if (d.job_id.rfind("bat_", 0) == 0) {
-                    auto b = store_.get_batch(d.job_id);
-                    if (!b) return std::nullopt;
-                    return b->webhook_secret;
-                }
-                auto j = store_.get_job(d.job_id);
-                if (!j) return std::nullopt;
-                return j->webhook_secret;
-            });
-            if (!secret) co_return; // deleted with its deliveries meanwhile: nothing to send or record
-            if (*secret) secrets.push_back(**secret);
+            if (*owner) secrets.push_back(**owner);
         } else {
             ep = endpoints_.get(d.endpoint_id);
             if (!ep) refused = "the endpoint was deleted";

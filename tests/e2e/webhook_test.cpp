@@ -74,40 +74,58 @@ struct pending_retry {
     }
 };
 
+// The RocksDB store of a stopped server, opened raw with every column family, to change it
+// behind docket's back as an older version or damage would have left it.
+struct raw_store {
+    std::vector<std::string> names;
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    std::unique_ptr<rocksdb::DB> db;
+    rocksdb::WriteOptions sync;
+
+    explicit raw_store(const std::filesystem::path& data_dir) {
+        REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), data_dir.string(), &names).ok());
+        std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+        for (const auto& n : names) cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
+        rocksdb::DB* raw = nullptr;
+        REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions(), data_dir.string(), cfs, &handles, &raw).ok());
+        db.reset(raw);
+        sync.sync = true;
+    }
+    ~raw_store() {
+        for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    }
+    rocksdb::ColumnFamilyHandle* cf(const std::string& name) const {
+        const auto at = std::find(names.begin(), names.end(), name);
+        REQUIRE(at != names.end());
+        return handles[static_cast<std::size_t>(at - names.begin())];
+    }
+    std::size_t count(const std::string& name) const {
+        std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf(name)));
+        std::size_t n = 0;
+        for (it->SeekToFirst(); it->Valid(); it->Next()) ++n;
+        return n;
+    }
+};
+
 // Rewrites the data dir of a stopped server: the job's one delivery record gets its payload back
 // inside it, as stores written before payloads were kept apart have it (or, with `inline_it`
 // false, the payload is just deleted, as damage would). Returns the payload it found.
 std::string rewrite_delivery(const std::filesystem::path& data_dir, bool inline_it) {
-    std::vector<std::string> names;
-    REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), data_dir.string(), &names).ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-    for (const auto& n : names) cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* raw = nullptr;
-    REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions(), data_dir.string(), cfs, &handles, &raw).ok());
-    std::unique_ptr<rocksdb::DB> db(raw);
-    auto cf = [&](const std::string& name) {
-        const auto at = std::find(names.begin(), names.end(), name);
-        REQUIRE(at != names.end());
-        return handles[static_cast<std::size_t>(at - names.begin())];
-    };
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf("deliveries")));
+    raw_store st(data_dir);
+    std::unique_ptr<rocksdb::Iterator> it(st.db->NewIterator(rocksdb::ReadOptions(), st.cf("deliveries")));
     it->SeekToFirst();
     REQUIRE(it->Valid());
     const std::string id = it->key().ToString();
     auto record = boost::json::parse(it->value().ToString()).as_object();
     it.reset();
     std::string payload;
-    REQUIRE(db->Get(rocksdb::ReadOptions(), cf("delivery_payloads"), id, &payload).ok());
+    REQUIRE(st.db->Get(rocksdb::ReadOptions(), st.cf("delivery_payloads"), id, &payload).ok());
     REQUIRE_FALSE(record.contains("payload"));
-    rocksdb::WriteOptions sync;
-    sync.sync = true;
     if (inline_it) {
         record["payload"] = payload;
-        REQUIRE(db->Put(sync, cf("deliveries"), id, boost::json::serialize(record)).ok());
+        REQUIRE(st.db->Put(st.sync, st.cf("deliveries"), id, boost::json::serialize(record)).ok());
     }
-    REQUIRE(db->Delete(sync, cf("delivery_payloads"), id).ok());
-    for (auto* h : handles) REQUIRE(db->DestroyColumnFamilyHandle(h).ok());
+    REQUIRE(st.db->Delete(st.sync, st.cf("delivery_payloads"), id).ok());
     return payload;
 }
 
@@ -232,6 +250,47 @@ TEST_CASE("a pending delivery written by an older store is still sent, and a los
                 std::this_thread::sleep_for(300ms);
                 CHECK(receiver.requests().size() == 1); // nothing sent without a body
             }
+        }
+    }
+}
+
+TEST_CASE("a pending delivery whose job is gone is neither sent nor kept", "[e2e][webhook][lifecycle]") {
+    // What a deletion racing the hand-over of a job's deliveries to the dispatcher can leave: the
+    // job gone, a delivery of it still pending. Made here by deleting only the job's record.
+    for (const bool to_endpoint : {false, true}) {
+        DYNAMIC_SECTION((to_endpoint ? "to a registered endpoint" : "to the job's webhook_url")) {
+            webhook_receiver receiver{[](const received_request&, std::size_t i) { return scripted_reply{i == 0 ? 503 : 204, {}, ""}; }};
+            docket_server srv(loopback_webhooks("0s,1s"));
+            srv.start();
+            auto c = srv.client();
+            std::vector<std::pair<std::string, std::string>> fields;
+            if (to_endpoint) {
+                auto headers = srv.auth();
+                headers.emplace_back("Content-Type", "application/json");
+                REQUIRE(c.request("POST", "/v1/webhooks", headers, R"({"url":")" + receiver.url() + R"("})").status == 201);
+            } else {
+                fields = {{"webhook_url", receiver.url()}};
+            }
+            const auto id = json_str(parse_json(submit(c, srv.auth(), make_pdf({"orphaned"}), fields).body), "id");
+            REQUIRE(receiver.wait_for(1, 20s));
+            wait_for_delivery(c, srv, id, "pending", 1); // its retry is due 1 s after the failure
+            REQUIRE(srv.stop() == 0);
+            {
+                raw_store st(srv.dir() / "data");
+                REQUIRE(st.db->Delete(st.sync, st.cf("jobs"), id).ok());
+                REQUIRE(st.count("deliveries") == 1);
+            }
+            srv.start();
+            const auto deadline = std::chrono::steady_clock::now() + 20s;
+            while (srv.log().find("is gone") == std::string::npos && std::chrono::steady_clock::now() < deadline)
+                std::this_thread::sleep_for(20ms);
+            CHECK_THAT(srv.log(), Catch::Contains("its job " + id + " is gone"));
+            REQUIRE(srv.stop() == 0);
+            CHECK(receiver.requests().size() == 1); // only the failed first attempt
+            raw_store st(srv.dir() / "data");
+            CHECK(st.count("deliveries") == 0);
+            CHECK(st.count("delivery_payloads") == 0);
+            CHECK(st.count("delivery_due") == 0);
         }
     }
 }

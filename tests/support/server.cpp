@@ -46,9 +46,16 @@ void docket_server::start() {
     port_ = static_cast<unsigned short>(std::stoi(line->substr(line->rfind(':') + 1)));
 }
 
+namespace {
+std::string tail(const std::string& s, std::size_t n) { return s.size() > n ? s.substr(s.size() - n) : s; }
+} // namespace
+
 int docket_server::stop() {
     proc_->signal(SIGTERM);
     auto code = proc_->wait(60s);
+    // An unclean exit is checked by the caller; its reason (a sanitizer report, an exception) is
+    // in the server's stderr, shown with that check's failure.
+    if (code != 0) UNSCOPED_INFO("docket exited " << (code ? *code : -1) << "; its log ends:\n" << tail(log(), 4000));
     return code ? *code : -1;
 }
 
