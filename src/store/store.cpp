@@ -493,6 +493,9 @@ memory_usage store::memory() const {
     db.GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimateTableReadersMem, &m.table_readers);
     // One cache is shared by every column family: asking any of them gives its whole usage.
     db.GetIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &m.block_cache);
+    // The charges come from a walk over the cache, which RocksDB repeats at most every 10 s
+    // for a caller like this one (in between it answers from the last walk): cheap enough for
+    // /readyz, at the cost of being up to 10 s old.
     std::map<std::string, std::string> entries;
     if (db.GetMapProperty(rocksdb::DB::Properties::kBlockCacheEntryStats, &entries)) {
         for (auto role : {rocksdb::CacheEntryRole::kBlockBasedTableReader, rocksdb::CacheEntryRole::kFileMetadata}) {
