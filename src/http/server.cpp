@@ -71,7 +71,8 @@ reply closing_error(errc code, std::string message) {
 } // namespace
 
 struct server::impl : std::enable_shared_from_this<impl> {
-    impl(asio::io_context& io, const config& c, handler& h) : io_(io), cfg_(c), handler_(h), acceptor_(io) {}
+    impl(asio::io_context& io, const config& c, handler& h)
+        : io_(io), cfg_(c), handler_(h), acceptor_(io), accept_strand_(asio::make_strand(io)) {}
 
     struct session_entry {
         tcp::socket* socket;
@@ -82,6 +83,9 @@ struct server::impl : std::enable_shared_from_this<impl> {
     config cfg_;
     handler& handler_;
     tcp::acceptor acceptor_;
+    // The accept loop and stop() touch the acceptor only from here: with several I/O threads,
+    // closing it from one while the loop resumes on another was a data race.
+    asio::strand<asio::io_context::executor_type> accept_strand_;
     std::atomic<bool> stopping_{false};
     mutable std::mutex mutex_;
     std::set<std::shared_ptr<session_entry>> sessions_;
@@ -229,14 +233,14 @@ std::string server::start() {
     acc.set_option(asio::socket_base::reuse_address(true));
     acc.bind(ep);
     acc.listen(asio::socket_base::max_listen_connections);
-    asio::co_spawn(impl_->io_, impl_->accept_loop(), asio::detached);
+    asio::co_spawn(impl_->accept_strand_, impl_->accept_loop(), asio::detached);
     return endpoint_text(acc.local_endpoint());
 }
 
 void server::stop() {
     auto self = impl_;
     self->stopping_ = true;
-    asio::post(self->io_, [self] {
+    asio::post(self->accept_strand_, [self] {
         boost::system::error_code ec;
         self->acceptor_.close(ec);
         std::lock_guard lock(self->mutex_);
