@@ -205,6 +205,7 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
         log::warn("webhook " + d.id + ": its job " + d.job_id + " is gone; its deliveries are dropped unsent");
         auto b = store_.new_batch();
         auto ids = co_await offload(blocking_, [&] { return store_.delete_deliveries_of(b, d.job_id); });
+        if (ids.empty()) co_return; // a held copy of what the deletion already removed
         forget(ids);
         std::function<void()> nothing;
         co_await store::async_commit(store_, std::move(b), std::chrono::minutes(1), std::move(nothing));
