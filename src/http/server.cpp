@@ -105,7 +105,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
             }
             auto self = shared_from_this();
             auto ex = socket.get_executor();
-            asio::co_spawn(ex, self->session(beast::tcp_stream(std::move(socket))), [](std::exception_ptr e) {
+            asio::co_spawn(ex, self->session(self, beast::tcp_stream(std::move(socket))), [](std::exception_ptr e) {
                 if (!e) return;
                 try { std::rethrow_exception(e); } catch (const std::exception& x) { log::error(std::string("session: ") + x.what()); }
             });
@@ -117,6 +117,16 @@ struct server::impl : std::enable_shared_from_this<impl> {
         s->busy = busy;
     }
 
+    // After a reply: whether the connection may wait for another request. stop() skips a
+    // connection that is busy and relies on this check: a reply that went out keep-alive just
+    // before the stop began would otherwise leave it waiting for the idle timeout (seen: a
+    // shutdown held for its whole grace period, with several I/O threads). No suspension lies
+    // between this check and the next read, so a stop that finds the connection idle shuts it.
+    bool idle_again(const std::shared_ptr<session_entry>& s) {
+        set_busy(s, false);
+        return !stopping_;
+    }
+
     asio::awaitable<bool> write_reply(beast::tcp_stream& stream, reply&& r, unsigned version, bool keep_alive) {
         auto res = to_beast(std::move(r), version, keep_alive && !stopping_);
         const bool keep = res.keep_alive();
@@ -125,7 +135,11 @@ struct server::impl : std::enable_shared_from_this<impl> {
         co_return !ec && keep;
     }
 
-    asio::awaitable<void> session(beast::tcp_stream stream) {
+    // `owner` keeps this state alive as long as the session's frame: a connection still open
+    // when the shutdown grace ends leaves its frame pending, and the io_context destroys it
+    // after the server object is gone (its guard below then wrote into freed memory: a crash at
+    // exit after "connections still open").
+    asio::awaitable<void> session([[maybe_unused]] std::shared_ptr<impl> owner, beast::tcp_stream stream) {
         auto entry = std::make_shared<session_entry>(session_entry{&stream.socket()});
         bool over_limit;
         {
@@ -187,7 +201,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
                 // The body stays unread, so the connection cannot be reused.
                 if (has_body) d.reject->close = true;
                 if (!co_await write_reply(stream, std::move(*d.reject), version, keep_alive)) break;
-                set_busy(entry, false);
+                if (!idle_again(entry)) break;
                 continue;
             }
             parser.body_limit(d.body_limit);
@@ -216,7 +230,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
                 rep = error_reply(failure(errc::internal, "internal error"));
             }
             if (!co_await write_reply(stream, std::move(rep), version, keep_alive)) break;
-            set_busy(entry, false);
+            if (!idle_again(entry)) break;
         }
         boost::system::error_code ignored;
         stream.socket().shutdown(tcp::socket::shutdown_send, ignored);

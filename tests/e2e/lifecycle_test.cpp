@@ -112,3 +112,20 @@ TEST_CASE("SIGTERM with work queued exits 0 and the work completes after restart
     auto c2 = srv.client();
     for (const auto& id : ids) CHECK(json_str(wait_for_status(c2, srv.auth(), id, {"succeeded", "failed"}, 120s), "status") == "succeeded");
 }
+
+TEST_CASE("a connection still open when the shutdown grace ends does not stop a clean exit", "[e2e][lifecycle]") {
+    for (const char* io_threads : {"1", "3"}) {
+        DYNAMIC_SECTION("--io-threads " << io_threads) {
+            docket_server srv({"--shutdown-timeout", "1s", "--io-threads", io_threads});
+            srv.start();
+            // A request whose body never finishes: the connection is busy until the grace ends.
+            auto c = srv.client(300ms);
+            std::string head = "POST /v1/jobs HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                               "Content-Length: 100000\r\n";
+            for (const auto& [k, v] : srv.auth()) head += k + ": " + v + "\r\n";
+            CHECK(c.raw(head + "\r\n" + std::string(1000, 'x')).status == 0); // no reply: still reading
+            CHECK(srv.stop() == 0);
+            CHECK_THAT(srv.log(), Catch::Contains("1 connections still open"));
+        }
+    }
+}

@@ -28,7 +28,9 @@ public:
     //! A new key for a tenant (server should be stopped).
     std::string create_key(const std::string& tenant) const;
 
-    http_client client() const { return http_client("127.0.0.1", port_); }
+    http_client client(std::chrono::milliseconds timeout = std::chrono::seconds(30)) const {
+        return http_client("127.0.0.1", port_, timeout);
+    }
     const std::string& key() const { return key_; }
     std::vector<std::pair<std::string, std::string>> auth(const std::string& key = {}) const {
         return {{"Authorization", "Bearer " + (key.empty() ? key_ : key)}};
