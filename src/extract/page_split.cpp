@@ -54,9 +54,7 @@ outcome<extraction> joined(std::vector<piece> pieces, std::int64_t total) {
 outcome<extraction> extract_spread(sandbox::pool& pool, sandbox::child& home, document_request r, const progress_fn& progress) {
     if (r.deadline == steady::time_point{}) r.deadline = steady::now() + home.limit().timeout;
     r.opt.first_page = 0;
-    if (auto* idle = pool.try_acquire()) {
-        pool.release(*idle);
-    } else {
+    if (!pool.any_idle()) {
         // Nobody to share the pages with (the usual case under load): the whole document in one
         // request. Timing a first page alone would parse the document twice and merge two results.
         r.opt.page_count = -1;

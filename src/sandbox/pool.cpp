@@ -38,6 +38,11 @@ void pool::release(child& p) {
     returned_.notify_one();
 }
 
+bool pool::any_idle() const {
+    std::lock_guard lock(mutex_);
+    return !idle_.empty();
+}
+
 bool pool::wanted() const {
     std::lock_guard lock(mutex_);
     return waiting_ > 0;

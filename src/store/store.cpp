@@ -41,6 +41,11 @@ constexpr const char* k_cf_names[cf_count] = {
     "tombstones", "deliveries", "delivery_due", "job_deliveries", "endpoint_deliveries", "delivery_attempts", "endpoints", "batches", "open_batches",
     "delivery_payloads"};
 
+// What RocksDB charges to the block cache besides blocks (see store::open): the open table
+// files' readers and their metadata.
+constexpr rocksdb::CacheEntryRole k_charged_roles[] = {rocksdb::CacheEntryRole::kBlockBasedTableReader,
+                                                      rocksdb::CacheEntryRole::kFileMetadata};
+
 // Expiry index entries say what expires: a job, an idempotency record, or a tombstone.
 constexpr char k_expire_job = 'j', k_expire_idem = 'i', k_expire_tomb = 'g', k_expire_batch = 'b';
 
@@ -337,7 +342,7 @@ std::unique_ptr<store> store::open(const config& cfg) {
     // number of table files (~1.7 KiB of readers a file, ~540 files after 1,000,000 jobs), and
     // charged, they push cached blocks out instead of adding to them, so --block-cache bounds
     // everything RocksDB keeps for reading, not only the blocks.
-    for (auto role : {rocksdb::CacheEntryRole::kBlockBasedTableReader, rocksdb::CacheEntryRole::kFileMetadata})
+    for (auto role : k_charged_roles)
         table.cache_usage_options.options_overrides.insert({role, {rocksdb::CacheEntryRoleOptions::Decision::kEnabled}});
     rocksdb::ColumnFamilyOptions base;
     base.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
@@ -498,7 +503,7 @@ memory_usage store::memory() const {
     // /readyz, at the cost of being up to 10 s old.
     std::map<std::string, std::string> entries;
     if (db.GetMapProperty(rocksdb::DB::Properties::kBlockCacheEntryStats, &entries)) {
-        for (auto role : {rocksdb::CacheEntryRole::kBlockBasedTableReader, rocksdb::CacheEntryRole::kFileMetadata}) {
+        for (auto role : k_charged_roles) {
             auto it = entries.find(rocksdb::BlockCacheEntryStatsMapKeys::UsedBytes(role));
             if (it != entries.end()) m.cache_charges += std::strtoull(it->second.c_str(), nullptr, 10);
         }

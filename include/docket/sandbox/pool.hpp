@@ -20,6 +20,8 @@ public:
     //! An idle child, or nullptr when all are busy.
     child* try_acquire();
     void release(child& c);
+    //! Whether some child is idle now (none is taken).
+    bool any_idle() const;
     //! Whether a thread waits in acquire(): borrowed children should come back soon.
     bool wanted() const;
     std::size_t size() const { return all_.size(); }
