@@ -1,4 +1,4 @@
-// Child-process plumbing for end-to-end tests and `docket bench`: fork/exec with pipes, bounded
+// Child-process plumbing for end-to-end tests and `docket bench`: posix_spawn with pipes, bounded
 // waits, kill -9.
 
 #include "process.hpp"
@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
+#include <spawn.h>
 #include <sstream>
 #include <stdexcept>
 #include <sys/wait.h>
@@ -35,13 +36,35 @@ temp_dir::~temp_dir() {
 
 namespace {
 
-[[noreturn]] void exec_child(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
-    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+// Starts argv[0] with stdout and stderr on the given descriptors. posix_spawn, not fork: the
+// tests and the bench run receivers and clients on other threads, and a forked child that
+// allocates before exec (building argv, setenv) can deadlock on a lock one of them held at the
+// fork (the likely cause of a CI run's `docket keys create` that was still not done after 60 s
+// under AddressSanitizer, in a test that had started three receivers).
+pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env, int out_fd,
+            int err_fd) {
+    std::vector<std::string> env_storage;
+    for (char** e = environ; *e; ++e) {
+        const std::string_view entry(*e);
+        if (!env.contains(std::string(entry.substr(0, entry.find('='))))) env_storage.emplace_back(entry);
+    }
+    for (const auto& [k, v] : env) env_storage.push_back(k + "=" + v);
+    std::vector<char*> envp;
+    for (auto& e : env_storage) envp.push_back(e.data());
+    envp.push_back(nullptr);
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out_fd, 1); // dup2 clears close-on-exec
+    posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
+    pid_t pid = -1;
+    const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
+    return pid;
 }
 
 // Reads whatever is available on fd within the deadline; false at EOF.
@@ -66,15 +89,10 @@ int decode_status(int status) {
 
 run_result run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
                std::chrono::seconds timeout) {
+    // Close-on-exec everywhere: a pipe end leaked into another child would keep EOF away.
     int out[2], err[2];
-    if (pipe(out) != 0 || pipe(err) != 0) throw std::runtime_error("pipe failed");
-    const pid_t pid = fork();
-    if (pid == 0) {
-        dup2(out[1], 1);
-        dup2(err[1], 2);
-        close(out[0]); close(err[0]); close(out[1]); close(err[1]);
-        exec_child(argv, env);
-    }
+    if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+    const pid_t pid = spawn(argv, env, out[1], err[1]);
     close(out[1]);
     close(err[1]);
     run_result r;
@@ -88,7 +106,10 @@ run_result run(const std::vector<std::string>& argv, const std::map<std::string,
     }
     close(out[0]);
     close(err[0]);
-    if (out_open || err_open) kill(pid, SIGKILL);
+    if (out_open || err_open) {
+        kill(pid, SIGKILL);
+        r.err += "\n[killed: still running after " + std::to_string(timeout.count()) + " s]";
+    }
     int status = 0;
     waitpid(pid, &status, 0);
     r.exit_code = decode_status(status);
@@ -98,15 +119,10 @@ run_result run(const std::vector<std::string>& argv, const std::map<std::string,
 child::child(const std::vector<std::string>& argv, const fs::path& stderr_file,
              const std::map<std::string, std::string>& env) {
     int out[2];
-    if (pipe(out) != 0) throw std::runtime_error("pipe failed");
-    const int err_fd = open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    pid_ = fork();
-    if (pid_ == 0) {
-        dup2(out[1], 1);
-        dup2(err_fd, 2);
-        close(out[0]); close(out[1]); close(err_fd);
-        exec_child(argv, env);
-    }
+    if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+    const int err_fd = open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (err_fd < 0) throw std::runtime_error("cannot open " + stderr_file.string());
+    pid_ = spawn(argv, env, out[1], err_fd);
     close(out[1]);
     close(err_fd);
     out_fd_ = out[0];

@@ -29,6 +29,7 @@ run_result docket_server::command(std::vector<std::string> args) const {
 
 std::string docket_server::create_key(const std::string& tenant) const {
     auto r = command({"keys", "create", "--tenant", tenant});
+    INFO(r.err);
     REQUIRE(r.exit_code == 0);
     auto pos = r.out.find("dk_");
     REQUIRE(pos != std::string::npos);
