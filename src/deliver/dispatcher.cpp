@@ -317,8 +317,13 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
                 if (!changed->enabled) log::warn("webhook endpoint " + changed->id + " disabled: " + changed->disabled_reason.value_or(""));
             }
         }
+        // Not waiting for an fsync: if the machine (not just docket) fails before a later durable
+        // commit covers this record, the attempt is forgotten and made again under the same
+        // webhook-id, which receivers deduplicate; nothing is lost. (bench deliver: the committer's
+        // CPU time per delivery went from 32-39 to 26-28 us without these fsyncs.)
         std::function<void()> nothing;
-        co_await store::async_commit(store_, std::move(b), std::chrono::minutes(1), std::move(nothing));
+        co_await store::async_commit(store_, std::move(b), std::chrono::minutes(1), std::move(nothing),
+                                     store::commit_mode::applied);
         add(next);
         if (next.status == delivery_status::dead)
             log::warn("webhook " + d.id + " for " + d.job_id + " dead-lettered after " + std::to_string(next.attempts) +

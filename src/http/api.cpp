@@ -474,7 +474,8 @@ asio::awaitable<reply> api::on_request(request r) {
     case route_id::healthz: co_return json_reply(200, json::object{{"status", "ok"}});
     case route_id::readyz: {
         if (!ctx_.accepting) co_return error_reply(failure(errc::not_ready, "not accepting jobs"));
-        // RocksDB's memory, for an operator (and the memory bench) to see what the RSS is made of.
+        // RocksDB's memory, for an operator (and the memory bench) to see what the RSS is made of,
+        // and the WAL fsyncs so far (with the job count: how many commits share an fsync).
         const auto m = ctx_.store.memory();
         co_return json_reply(200, json::object{{"status", "ready"},
                                                {"queue_depth", ctx_.ready.size()},
@@ -482,7 +483,8 @@ asio::awaitable<reply> api::on_request(request r) {
                                                           {"block_cache_bytes", m.block_cache},
                                                           {"cache_charge_bytes", m.cache_charges},
                                                           {"table_reader_bytes", m.table_readers},
-                                                          {"sst_bytes", m.sst_bytes}}}});
+                                                          {"sst_bytes", m.sst_bytes},
+                                                          {"wal_syncs", ctx_.store.wal_syncs()}}}});
     }
     case route_id::create_job: co_return co_await h.create();
     case route_id::list_jobs: co_return co_await h.list();

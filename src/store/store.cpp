@@ -14,6 +14,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <cstdlib>
 #include <future>
@@ -234,12 +235,14 @@ struct store::impl {
     struct pending {
         rocksdb::WriteBatch wb;
         std::function<void(std::exception_ptr)> done;
+        commit_mode mode;
     };
     std::mutex mutex;
     std::condition_variable cv;
     std::vector<pending> queue;
     bool stopping = false;
     bool fsync = true;
+    std::atomic<std::uint64_t> syncs{0};
     std::thread committer;
 
     void run_committer() {
@@ -254,15 +257,18 @@ struct store::impl {
             std::vector<std::exception_ptr> errors(items.size());
             rocksdb::WriteOptions wo;
             wo.sync = false;
+            bool needs_sync = false;
             for (std::size_t i = 0; i < items.size(); ++i) {
                 auto s = db->Write(wo, &items[i].wb);
                 if (!s.ok()) errors[i] = std::make_exception_ptr(std::runtime_error("write: " + s.ToString()));
+                needs_sync = needs_sync || items[i].mode == commit_mode::durable;
             }
             std::exception_ptr sync_error;
-            if (fsync) {
+            if (fsync && needs_sync) {
                 // One fsync covers every batch written above: this is the group commit.
                 auto s = db->SyncWAL();
                 if (!s.ok()) sync_error = std::make_exception_ptr(std::runtime_error("WAL sync: " + s.ToString()));
+                syncs.fetch_add(1, std::memory_order_relaxed);
             }
             for (std::size_t i = 0; i < items.size(); ++i) {
                 if (items[i].done) items[i].done(errors[i] ? errors[i] : sync_error);
@@ -401,24 +407,26 @@ batch store::new_batch() {
     return batch(std::move(p));
 }
 
-void store::commit(batch&& b, std::function<void(std::exception_ptr)> done) {
+void store::commit(batch&& b, std::function<void(std::exception_ptr)> done, commit_mode mode) {
     {
         std::lock_guard lock(impl_->mutex);
         if (impl_->stopping) throw std::runtime_error("store is closing");
-        impl_->queue.push_back({std::move(b.impl_->wb), std::move(done)});
+        impl_->queue.push_back({std::move(b.impl_->wb), std::move(done), mode});
     }
     impl_->cv.notify_one();
 }
 
-void store::commit_wait(batch&& b) {
+void store::commit_wait(batch&& b, commit_mode mode) {
     std::promise<void> p;
     auto f = p.get_future();
     commit(std::move(b), [&p](std::exception_ptr e) {
         if (e) p.set_exception(e);
         else p.set_value();
-    });
+    }, mode);
     f.get();
 }
+
+std::uint64_t store::wal_syncs() const { return impl_->syncs.load(std::memory_order_relaxed); }
 
 void store::write(batch&& b) {
     check(impl_->db->Write(rocksdb::WriteOptions(), &b.impl_->wb), "write");

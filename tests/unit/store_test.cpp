@@ -153,6 +153,19 @@ TEST_CASE("many threads committing at once are all durable and all acknowledged"
     CHECK(queued_ids(*s).size() == threads * per_thread);
 }
 
+TEST_CASE("an applied commit is readable at once and waits for no fsync; a durable one fsyncs", "[store]") {
+    test::temp_dir dir;
+    auto s = store::store::open(cfg_for(dir));
+    const auto before = s->wal_syncs();
+    auto b = s->new_batch();
+    b.put_job(nullptr, new_job("applied", 1));
+    s->commit_wait(std::move(b), store::commit_mode::applied);
+    CHECK(s->get_job("applied"));
+    CHECK(s->wal_syncs() == before);
+    add(*s, new_job("durable", 2));
+    CHECK(s->wal_syncs() == before + 1);
+}
+
 TEST_CASE("listing is newest first, paginated, filterable, and per tenant", "[store]") {
     test::temp_dir dir;
     auto s = store::store::open(cfg_for(dir));

@@ -29,6 +29,13 @@ struct config {
     std::uint64_t block_cache = 32ull << 20; //!< RocksDB block cache
 };
 
+//! What a commit waits for before it reports done.
+enum class commit_mode {
+    durable, //!< the WAL fsync that covers the batch (when fsync is on)
+    applied, //!< the batch written to the WAL (the OS's page cache: it survives a crash of docket,
+             //!< not of the machine) and the memtables; the next durable commit covers it too
+};
+
 struct idempotency_record {
     std::string job_id;
     std::string request_hash; //!< hex SHA-256 of the normalized request
@@ -101,11 +108,14 @@ public:
     ~store();
 
     batch new_batch();
-    //! Applies the batch and, if fsync is on, makes it durable together with every other batch
-    //! pending at that moment. `done` runs on the committer thread (nullptr = success).
-    void commit(batch&& b, std::function<void(std::exception_ptr)> done);
+    //! Applies the batch and, if fsync is on and the mode is durable, makes it durable together
+    //! with every other batch pending at that moment. `done` runs on the committer thread
+    //! (nullptr = success).
+    void commit(batch&& b, std::function<void(std::exception_ptr)> done, commit_mode mode = commit_mode::durable);
     //! commit() for threads that may block (workers, CLI); throws on failure.
-    void commit_wait(batch&& b);
+    void commit_wait(batch&& b, commit_mode mode = commit_mode::durable);
+    //! WAL fsyncs the committer has made since the store opened (each covers a group of commits).
+    std::uint64_t wal_syncs() const;
     //! Applies the batch without waiting for fsync; a later durable commit covers it.
     void write(batch&& b);
 
