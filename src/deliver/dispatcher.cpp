@@ -31,17 +31,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr std::string_view k_reserved_headers[] = {"webhook-id", "webhook-timestamp", "webhook-signature",
-                                                   "content-type", "user-agent", "host", "content-length"};
-
-bool reserved(std::string_view name) {
-    std::string lower(name);
-    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    for (auto r : k_reserved_headers)
-        if (r == lower) return true;
-    return false;
-}
-
 std::string origin_of(std::string_view url) {
     auto u = boost::urls::parse_absolute_uri(url);
     if (!u) return std::string(url);
@@ -279,8 +268,10 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
             else if (!ep->enabled) refused = "the endpoint is disabled: " + ep->disabled_reason.value_or("");
             else {
                 secrets = active_secrets(*ep, started);
+                // The API refuses what is not ok; an endpoint stored before a rule existed may
+                // still hold such a header, and it is left out.
                 for (const auto& [k, v] : ep->headers)
-                    if (!reserved(k)) headers.emplace_back(k, v);
+                    if (check_custom_header(k, v) == header_check::ok) headers.emplace_back(k, v);
             }
         }
 

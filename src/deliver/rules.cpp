@@ -4,7 +4,36 @@
 #include <docket/deliver/rules.hpp>
 #include <docket/deliver/signing.hpp>
 
+#include <algorithm>
+#include <cctype>
+
 namespace docket::deliver {
+
+namespace {
+
+char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+
+bool reserved_header(std::string_view name) {
+    std::string n(name);
+    for (auto& c : n) c = lower(c);
+    return n.starts_with("webhook-") || n == "content-type" || n == "user-agent" || n == "host" ||
+           n == "content-length" || n == "transfer-encoding" || n == "connection";
+}
+
+} // namespace
+
+header_check check_custom_header(std::string_view name, std::string_view value) {
+    const bool token = !name.empty() && name.size() <= 128 && std::all_of(name.begin(), name.end(), [](char c) {
+                           return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+                       });
+    if (!token) return header_check::bad_name;
+    if (reserved_header(name)) return header_check::reserved;
+    const bool clean = std::none_of(value.begin(), value.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return (u < 0x20 && c != '\t') || u == 0x7f;
+    });
+    return clean ? header_check::ok : header_check::bad_value;
+}
 
 delivery after_attempt(const delivery& d, const attempt_outcome& outcome, const std::string& error, timestamp now,
                        const schedule_config& cfg, double jitter_unit) {

@@ -66,18 +66,6 @@ json::object delivery_view(const delivery& d, const std::vector<delivery_attempt
 
 reply bad(std::string message) { return error_reply(failure(errc::invalid_field, std::move(message))); }
 
-bool header_name_ok(std::string_view n) {
-    return !n.empty() && n.size() <= 128 && std::all_of(n.begin(), n.end(), [](char c) {
-               return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
-           });
-}
-
-bool reserved_header(std::string n) {
-    for (auto& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return n.rfind("webhook-", 0) == 0 || n == "content-type" || n == "user-agent" || n == "host" ||
-           n == "content-length" || n == "transfer-encoding" || n == "connection";
-}
-
 // Applies the fields of a POST/PATCH body to an endpoint; the single place that knows them.
 outcome<void> apply_endpoint_fields(endpoint& e, const json::object& o, const deliver::config& cfg, bool creating) {
     for (const auto& [key, v] : o) {
@@ -101,10 +89,16 @@ outcome<void> apply_endpoint_fields(endpoint& e, const json::object& o, const de
             e.headers.clear();
             for (const auto& [hn, hv] : v.get_object()) {
                 const std::string name(hn);
-                if (!header_name_ok(name) || !hv.is_string())
-                    return failure(errc::invalid_field, "header '" + name + "' must be a token with a string value");
-                if (reserved_header(name))
+                if (!hv.is_string()) return failure(errc::invalid_field, "header '" + name + "' must have a string value");
+                switch (deliver::check_custom_header(name, hv.get_string())) {
+                case deliver::header_check::ok: break;
+                case deliver::header_check::bad_name:
+                    return failure(errc::invalid_field, "header '" + name + "' must be a token (letters, digits, '-', '_')");
+                case deliver::header_check::reserved:
                     return failure(errc::invalid_field, "header '" + name + "' is set by docket and cannot be overridden");
+                case deliver::header_check::bad_value:
+                    return failure(errc::invalid_field, "header '" + name + "' must not contain control characters (CR, LF, NUL...)");
+                }
                 e.headers[name] = std::string(hv.get_string());
             }
         } else if (k == "enabled") {

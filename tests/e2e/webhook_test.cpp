@@ -348,12 +348,19 @@ TEST_CASE("registered endpoints: secret shown once, event filter, custom headers
     CHECK(c.request("GET", "/v1/webhooks/" + json_str(ep_all, "id"), srv.auth()).body.find("whsec_") == std::string::npos);
     CHECK(c.request("POST", "/v1/webhooks", json_headers, R"({"url":")" + all_events.url() + R"(","headers":{"webhook-id":"x"}})").status == 400);
     CHECK(c.request("POST", "/v1/webhooks", json_headers, R"({"url":")" + all_events.url() + R"(","events":["nope"]})").status == 400);
+    // A value that would end its header line (and inject headers into the receiver's request).
+    auto injected = c.request("POST", "/v1/webhooks", json_headers,
+                              R"({"url":")" + all_events.url() + R"(","headers":{"X-Team":"a\r\nX-Injected: 1"}})");
+    CHECK(injected.status == 400);
+    CHECK(json_str(parse_json(injected.body).at("error"), "code") == "INVALID_FIELD");
 
     const auto job1 = json_str(parse_json(submit(c, srv.auth(), make_pdf({"to endpoints"})).body), "id");
     REQUIRE(all_events.wait_for(1, 20s));
     auto first = all_events.requests().at(0);
     verify_signature(first, {secret});
     CHECK(first.header("x-team") == "ledger");
+    CHECK(first.header("content-length") == std::to_string(first.body.size()));
+    CHECK(first.header("host") == all_events.url().substr(7, all_events.url().find('/', 7) - 7));
     REQUIRE(gone.wait_for(1, 20s));
     const auto gone_id = json_str(ep_gone, "id");
     const auto deadline = std::chrono::steady_clock::now() + 10s;

@@ -1,6 +1,7 @@
 #include "../support/outcome_printer.hpp"
 
 #include <docket/deliver/address_policy.hpp>
+#include <docket/deliver/http_client.hpp>
 #include <docket/deliver/planner.hpp>
 #include <docket/deliver/rules.hpp>
 #include <docket/deliver/schedule.hpp>
@@ -230,4 +231,31 @@ TEST_CASE("webhook URLs: https by default, credentials and literal private hosts
     cfg.allow_http = true;
     cfg.allow_cidrs = *parse_cidr_list("10.0.0.0/8");
     CHECK(check_url("http://10.0.0.1/x", cfg));
+}
+
+TEST_CASE("an endpoint's own headers: token names, not docket's, no line breaks in values", "[deliver]") {
+    CHECK(check_custom_header("X-Team", "ledger, \"east\"\twest") == header_check::ok);
+    CHECK(check_custom_header("X_Trace-2", "") == header_check::ok);
+    CHECK(check_custom_header("", "v") == header_check::bad_name);
+    CHECK(check_custom_header("X Team", "v") == header_check::bad_name);
+    CHECK(check_custom_header("X-Team:", "v") == header_check::bad_name);
+    CHECK(check_custom_header(std::string(129, 'x'), "v") == header_check::bad_name);
+    for (const char* name : {"Webhook-Signature", "webhook-anything", "Content-Length", "HOST", "Transfer-Encoding", "connection"})
+        CHECK(check_custom_header(name, "v") == header_check::reserved);
+    for (const std::string value : std::initializer_list<std::string>{"a\r\nX-Injected: 1", "a\nb", "a\rb", std::string("a\0b", 3), "a\x7f"})
+        CHECK(check_custom_header("X-Team", value) == header_check::bad_value);
+}
+
+TEST_CASE("a webhook POST's header block: request line, headers in order, Host, Content-Length", "[deliver]") {
+    const http::header_list headers{{"X-Team", "ledger"}, {"webhook-id", "msg_1"}};
+    CHECK(post_head("/hooks?x=1", "example.test:8443", headers, 42) ==
+          "POST /hooks?x=1 HTTP/1.1\r\nHost: example.test:8443\r\nX-Team: ledger\r\nwebhook-id: msg_1\r\n"
+          "Content-Length: 42\r\n\r\n");
+    CHECK(post_head("/", "[::1]:80", {}, 0) == "POST / HTTP/1.1\r\nHost: [::1]:80\r\nContent-Length: 0\r\n\r\n");
+    // The last guard against a line break reaching the wire, whatever the caller checked.
+    CHECK_FALSE(post_head("/", "h", {{"X-A", "v\r\nX-Injected: 1"}}, 0));
+    CHECK_FALSE(post_head("/", "h", {{"X-A\r\nX-B", "v"}}, 0));
+    CHECK_FALSE(post_head("/", "h", {{"X-A:B", "v"}}, 0));
+    CHECK_FALSE(post_head("/a b", "h", {}, 0));
+    CHECK_FALSE(post_head("/", "h\r\n", {}, 0));
 }

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace boost::asio { class io_context; }
 
@@ -22,6 +23,12 @@ struct http_result {
     std::string body_prefix;                 //!< first bytes of the reply body (at most 1 KiB)
     std::optional<std::string> retry_after;  //!< the reply's Retry-After header
 };
+
+//! The request line and header block of a webhook POST, through the blank line: `headers` in
+//! order, then Host and Content-Length. nullopt if any part holds a control character that
+//! would end a line early (the caller's headers are checked before, so this is the last guard).
+std::optional<std::string> post_head(std::string_view target, std::string_view host, const http::header_list& headers,
+                                     std::size_t content_length);
 
 class http_client {
 public:

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace docket::deliver {
@@ -26,6 +27,14 @@ std::vector<std::string> active_secrets(const endpoint& e, timestamp now);
 
 //! `e` with a new current secret; the previous ones keep signing for `grace`. Returns the secret.
 std::string rotate_secret(endpoint& e, timestamp now, duration grace);
+
+enum class header_check { ok, bad_name, bad_value, reserved };
+
+//! Whether an endpoint may send this header of its own: a token name (letters, digits, '-', '_';
+//! at most 128) that docket does not set itself (webhook-*, framing, content type), and a value
+//! without control characters (tab aside), which would end the header line and let the value
+//! inject headers or a second request into the receiver's stream.
+header_check check_custom_header(std::string_view name, std::string_view value);
 
 //! A delivery starting a new round of attempts now, under its original webhook-id.
 delivery redeliver(const delivery& d, timestamp now);
