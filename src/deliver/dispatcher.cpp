@@ -172,12 +172,16 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
         }
     }
 
-    // The secret of the job's (or batch's) own webhook_url, if it has one; nullopt when the job
-    // or batch is gone. A job is usually still in a memtable; a batch is read off this thread.
-    asio::awaitable<std::optional<std::optional<std::string>>> owner_secret(const std::string& owner) {
+    // The secret of the job's (or batch's) own webhook_url, if it has one and `need_secret`;
+    // nullopt when the job or batch is gone. A job is usually in memory (a memtable or the block
+    // cache), and an endpoint's delivery needs only its existence (no record decoded); a batch is
+    // read off this thread.
+    asio::awaitable<std::optional<std::optional<std::string>>> owner_secret(const std::string& owner, bool need_secret) {
         using answer = std::optional<std::optional<std::string>>;
         const bool batch = owner.rfind("bat_", 0) == 0;
-        if (!batch)
+        if (!batch && !need_secret)
+            if (auto exists = store_.peek_job_exists(owner)) co_return *exists ? answer{std::in_place} : answer{};
+        if (!batch && need_secret)
             if (auto j = store_.peek_job(owner)) co_return *j ? answer{std::in_place, (*j)->webhook_secret} : answer{};
         co_return co_await offload(blocking_, [&]() -> answer {
             if (batch) {
@@ -248,7 +252,7 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
         // A pending delivery keeps its job from expiring, so a job (or batch) that is gone was
         // deleted, and the delivery is left over from a deletion that raced its hand-over to
         // this dispatcher: it is neither sent nor kept.
-        const auto owner = co_await owner_secret(d.job_id);
+        const auto owner = co_await owner_secret(d.job_id, d.endpoint_id.empty());
         if (!owner) {
             co_await drop_orphan(d);
             co_return;

@@ -591,6 +591,12 @@ std::optional<std::optional<job>> store::peek_job(std::string_view id) const {
     return std::optional<job>{decoded_job(id, **v)};
 }
 
+std::optional<bool> store::peek_job_exists(std::string_view id) const {
+    auto v = impl_->get_in_memory(jobs, id);
+    if (!v) return std::nullopt;
+    return v->has_value();
+}
+
 std::optional<std::optional<delivery>> store::peek_delivery(std::string_view id) const {
     auto v = impl_->get_in_memory(deliveries, id);
     if (!v) return std::nullopt;

@@ -342,11 +342,14 @@ TEST_CASE("peeking answers from memory only: a record on disk and not cached is 
     }
     auto s = store::store::open(cfg_for(dir));
     CHECK_FALSE(s->peek_job("a"));      // would need a file read
+    CHECK_FALSE(s->peek_job_exists("a"));
     REQUIRE(s->get_job("a"));           // reads the file, and its block is cached now
     auto cached = s->peek_job("a");
     REQUIRE(cached);
     REQUIRE(*cached);
     CHECK((*cached)->id == "a");
+    CHECK(s->peek_job_exists("a") == std::optional<bool>(true));
+    CHECK(s->peek_job_exists("b") == std::optional<bool>(false)); // its block is cached: known absent
     auto missing = s->peek_delivery("nope"); // an empty column family: known absent without a read
     REQUIRE(missing);
     CHECK_FALSE(*missing);

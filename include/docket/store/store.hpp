@@ -154,6 +154,8 @@ public:
     std::optional<std::optional<job>> peek_job(std::string_view id) const;
     std::optional<std::optional<delivery>> peek_delivery(std::string_view id) const;
     std::optional<std::optional<std::string>> peek_payload(std::string_view id) const;
+    //! Whether the job exists, answered from memory alone as above (nothing is decoded).
+    std::optional<bool> peek_job_exists(std::string_view id) const;
     //! Pending deliveries due at `now`, earliest first, at most `limit`.
     std::vector<delivery> due_deliveries(timestamp now, std::size_t limit) const;
     //! The earliest due time strictly after `after`, if any delivery is pending then.
