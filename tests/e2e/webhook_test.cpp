@@ -10,6 +10,8 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
+#include <set>
 #include <thread>
 
 using namespace docket;
@@ -409,9 +411,17 @@ TEST_CASE("replay resends an endpoint's deliveries since a time", "[e2e][webhook
     REQUIRE(r.status == 202);
     CHECK(parse_json(r.body).at("replayed").as_int64() == 2);
     REQUIRE(receiver.wait_for(4, 20s));
-    std::set<std::string> ids;
-    for (const auto& q : receiver.requests()) ids.insert(*q.header("webhook-id"));
-    CHECK(ids.size() == 2);
+    // Each replayed request is its original again: same webhook-id, same body, validly signed.
+    std::map<std::string, std::vector<std::string>> bodies;
+    for (const auto& q : receiver.requests()) {
+        verify_signature(q, {json_str(ep, "secret")});
+        bodies[*q.header("webhook-id")].push_back(q.body);
+    }
+    REQUIRE(bodies.size() == 2);
+    for (const auto& [id, sent] : bodies) {
+        REQUIRE(sent.size() == 2);
+        CHECK(sent[0] == sent[1]);
+    }
 }
 
 TEST_CASE("a host name that resolves to a refused address fails the attempt with a clear error", "[e2e][webhook][ssrf]") {
