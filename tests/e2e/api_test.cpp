@@ -199,6 +199,8 @@ TEST_CASE("a corrupt PDF fails its own job while the others succeed and the serv
     auto store = parse_json(ready.body).at("store");
     CHECK(store.at("memtable_bytes").to_number<std::uint64_t>() > 0);
     CHECK(store.as_object().contains("block_cache_bytes"));
+    // Every submission above was made durable by a WAL fsync (several may share one).
+    CHECK(store.at("wal_syncs").to_number<std::uint64_t>() >= 1);
 }
 
 TEST_CASE("listing pages newest first and filters; DELETE cancels queued and removes finished jobs", "[e2e][api]") {
