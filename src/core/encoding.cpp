@@ -97,6 +97,29 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
     return 0;
 }
 
+bool is_valid_utf8(std::string_view s) noexcept {
+    for (std::size_t i = 0; i < s.size();) {
+        if (static_cast<unsigned char>(s[i]) < 0x80) ++i;
+        else if (const auto len = utf8_sequence_length(s, i)) i += len;
+        else return false;
+    }
+    return true;
+}
+
+std::string valid_utf8(std::string_view s, std::size_t max_bytes) {
+    static constexpr std::string_view replacement = "\xEF\xBF\xBD"; // U+FFFD
+    std::string out;
+    out.reserve(std::min(s.size(), max_bytes));
+    for (std::size_t i = 0; i < s.size();) {
+        std::size_t len = static_cast<unsigned char>(s[i]) < 0x80 ? 1 : utf8_sequence_length(s, i);
+        const std::string_view piece = len ? s.substr(i, len) : replacement;
+        if (out.size() + piece.size() > max_bytes) break;
+        out.append(piece);
+        i += len ? len : 1;
+    }
+    return out;
+}
+
 // Extraction results carry a thousand box coordinates a page, all in hundredths: those are printed
 // from an integer, which gives to_chars' digits (x/100 is the double nearest to that decimal, so no
 // shorter decimal reads back as it) at a fraction of the cost. From 1e5 up to_chars may choose an

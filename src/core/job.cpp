@@ -2,6 +2,7 @@
 
 #include <docket/core/job.hpp>
 #include <docket/core/encoding.hpp>
+#include "record_json.hpp"
 
 #include <boost/describe.hpp>
 #include <boost/json.hpp>
@@ -69,7 +70,7 @@ std::string encode_job(const job& j) {
 
 std::optional<job> decode_job(std::string_view bytes) {
     boost::system::error_code ec;
-    auto v = boost::json::parse(bytes, ec);
+    auto v = parse_record(bytes, ec);
     if (ec || !v.is_object()) return std::nullopt;
     try {
         const auto& o = v.get_object();

@@ -3,6 +3,7 @@
 #include <docket/core/webhook.hpp>
 #include <docket/core/batch.hpp>
 #include <docket/core/encoding.hpp>
+#include "record_json.hpp"
 
 #include <boost/describe.hpp>
 #include <boost/json.hpp>
@@ -26,7 +27,7 @@ namespace {
 template <class T>
 std::optional<T> decode_as(std::string_view bytes) {
     boost::system::error_code ec;
-    auto v = boost::json::parse(bytes, ec);
+    auto v = parse_record(bytes, ec);
     if (ec) return std::nullopt;
     auto r = boost::json::try_value_to<T>(v);
     if (!r) return std::nullopt;
@@ -55,7 +56,7 @@ std::string encode(const delivery_attempt& a) { return encode_as(a); }
 std::optional<endpoint> decode_endpoint(std::string_view b) { return decode_as<endpoint>(b); }
 std::optional<delivery> decode_delivery(std::string_view bytes) {
     boost::system::error_code ec;
-    auto v = boost::json::parse(bytes, ec);
+    auto v = parse_record(bytes, ec);
     auto* o = ec ? nullptr : v.if_object();
     if (!o) return std::nullopt;
     // A record from before payloads were stored apart holds its own.

@@ -303,7 +303,7 @@ struct job_handlers : scope {
             j.webhook_secret = sub.webhook_secret;
             j.metadata = sub.metadata;
             j.batch_id = rec.id;
-            j.document = {doc.name.substr(0, 255), doc.media_type, doc.bytes.size(), std::nullopt};
+            j.document = {valid_utf8(doc.name, 255), doc.media_type, doc.bytes.size(), std::nullopt};
             j.seq = ++ctx.next_seq;
             j.created_at = j.updated_at = now;
             b.put_job(nullptr, j);

@@ -57,11 +57,12 @@ outcome<void> set_field(submission& s, std::string_view name, std::string_view v
             return invalid("webhook_url must be an absolute http or https URL");
         s.webhook_url = std::string(value);
     } else if (name == "webhook_secret") {
-        if (value.size() < 16 || value.size() > 512 || !deliver::secret_key(value))
+        if (value.size() < 16 || value.size() > 512 || !is_valid_utf8(value) || !deliver::secret_key(value))
             return invalid("webhook_secret must be 16 to 512 characters (whsec_ followed by base64, or raw)");
         s.webhook_secret = std::string(value);
     } else if (name == "filename") {
         if (value.empty() || value.size() > 255) return invalid("filename must be 1 to 255 characters");
+        if (!is_valid_utf8(value)) return invalid("filename must be UTF-8 text");
         s.filename = std::string(value);
     } else if (name == "metadata") {
         boost::system::error_code ec;
@@ -100,7 +101,9 @@ outcome<submission> parse_multipart_submission(std::string_view body, std::strin
     for (const auto& p : *parts) {
         if (p.name == "file") {
             if (have_file) return invalid("more than one file part");
-            if (p.filename && !p.filename->empty()) s.filename = p.filename->substr(0, 255);
+            // The part's name is whatever bytes the client's system used: kept as UTF-8 (a
+            // record holding anything else could not be read back).
+            if (p.filename && !p.filename->empty()) s.filename = valid_utf8(*p.filename, 255);
             s.body_part = p.data;
             if (auto ok = check_file(s, cfg); !ok) return ok.error();
             have_file = true;

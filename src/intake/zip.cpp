@@ -3,6 +3,7 @@
 
 #include <docket/intake/zip.hpp>
 #include <docket/intake/sniff.hpp>
+#include <docket/core/encoding.hpp>
 
 #include <boost/json.hpp>
 #include <zip.h>
@@ -65,7 +66,9 @@ outcome<zip_contents> unpack_zip(std::string_view bytes, const zip_limits& limit
             out.skipped.push_back({"#" + std::to_string(i), "unreadable entry"});
             continue;
         }
-        const std::string name = st.name;
+        // libzip gives names as UTF-8 (converting CP437 ones), but an entry flagged UTF-8 is
+        // passed through as stored, whatever its bytes.
+        const std::string name = valid_utf8(st.name);
         if (!name.empty() && name.back() == '/') {
             out.skipped.push_back({name, "directory"});
             continue;

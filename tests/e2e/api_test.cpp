@@ -153,6 +153,26 @@ TEST_CASE("unsupported types get 415 by magic bytes; malformed input gets 400 wi
     CHECK(c.request("GET", "/v1/jobs/job_doesnotexist", srv.auth()).status == 404);
 }
 
+TEST_CASE("a file name that is not UTF-8 is kept as UTF-8: the job is processed, shown and listed", "[e2e][api]") {
+    // Before, the name went into the job record as sent: the record could not be read back, so
+    // the job was never processed, GET answered 500, and so did every listing of the tenant.
+    docket_server srv;
+    srv.start();
+    auto c = srv.client();
+    auto [type, body] = multipart({}, "caf\xE9 \xFF.pdf", make_pdf({"latin-1 name"}), "application/pdf");
+    auto headers = srv.auth();
+    headers.emplace_back("Content-Type", type);
+    auto r = c.request("POST", "/v1/jobs", headers, body);
+    REQUIRE(r.status == 202);
+    const auto id = json_str(parse_json(r.body), "id");
+    auto done = wait_for_status(c, srv.auth(), id, {"succeeded", "failed"});
+    CHECK(json_str(done, "status") == "succeeded");
+    CHECK(json_str(done.at("document"), "filename") == "caf\xEF\xBF\xBD \xEF\xBF\xBD.pdf");
+    auto list = c.request("GET", "/v1/jobs", srv.auth());
+    REQUIRE(list.status == 200);
+    CHECK(parse_json(list.body).at("data").as_array().size() == 1);
+}
+
 TEST_CASE("Idempotency-Key replays the original job and refuses a different body", "[e2e][api]") {
     docket_server srv;
     srv.start();

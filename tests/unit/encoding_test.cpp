@@ -1,4 +1,5 @@
 #include <docket/core/encoding.hpp>
+#include <docket/core/job.hpp>
 #include <docket/core/units.hpp>
 
 #include <catch2/catch.hpp>
@@ -76,6 +77,40 @@ TEST_CASE("a UTF-8 sequence is measured where valid and refused where not", "[en
     CHECK(docket::utf8_sequence_length("\xED\xA0\x80", 0) == 0);     // a surrogate
     CHECK(docket::utf8_sequence_length("\xF4\x90\x80\x80", 0) == 0); // past U+10FFFF
     CHECK(docket::utf8_sequence_length("\xE2\x82", 0) == 0);          // cut off
+}
+
+TEST_CASE("bytes become well-formed UTF-8, cut only between characters", "[encoding]") {
+    CHECK(docket::is_valid_utf8(""));
+    CHECK(docket::is_valid_utf8("plain \xC3\xA9t\xC3\xA9 \xF0\x9F\x98\x80"));
+    CHECK_FALSE(docket::is_valid_utf8("bad\xFF"));
+    CHECK_FALSE(docket::is_valid_utf8("cut \xE2\x82"));
+    CHECK(docket::valid_utf8("caf\xC3\xA9") == "caf\xC3\xA9");
+    // Each byte that starts no sequence is one U+FFFD (a Latin-1 name, a lone continuation byte).
+    CHECK(docket::valid_utf8("caf\xE9.pdf") == "caf\xEF\xBF\xBD.pdf");
+    CHECK(docket::valid_utf8("\xFF\xFE") == "\xEF\xBF\xBD\xEF\xBF\xBD");
+    CHECK(docket::valid_utf8("a\xE2\x82") == "a\xEF\xBF\xBD\xEF\xBF\xBD");
+    // Cut at a character boundary: an 'é' (two bytes) that would straddle the limit is left out.
+    CHECK(docket::valid_utf8("ab\xC3\xA9", 3) == "ab");
+    CHECK(docket::valid_utf8("ab\xC3\xA9", 4) == "ab\xC3\xA9");
+    std::string long_name;
+    for (int i = 0; i < 200; ++i) long_name += "\xC3\xA9";
+    const auto cut = docket::valid_utf8(long_name, 255);
+    CHECK(cut.size() == 254);
+    CHECK(docket::is_valid_utf8(cut));
+}
+
+TEST_CASE("a job record stored with a file name that is not UTF-8 is read back, the bad bytes replaced", "[encoding]") {
+    // Versions up to 0.1.0 stored multipart file names as sent; JSON parsing refuses such a record.
+    docket::job j;
+    j.id = "job_1";
+    j.tenant = "acme";
+    j.document = {"caf\xE9.pdf", "application/pdf", 5, std::nullopt};
+    const auto record = docket::encode_job(j);
+    REQUIRE_FALSE(docket::is_valid_utf8(record));
+    auto back = docket::decode_job(record);
+    REQUIRE(back);
+    CHECK(back->document.filename == "caf\xEF\xBF\xBD.pdf");
+    CHECK(back->tenant == "acme");
 }
 
 TEST_CASE("JSON numbers are written as std::to_chars writes them, hundredths by the fast path", "[encoding]") {

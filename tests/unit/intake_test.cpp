@@ -95,6 +95,23 @@ TEST_CASE("a multipart submission with every field parses", "[intake]") {
     CHECK(s->webhook_url == "https://example.test/hook");
 }
 
+TEST_CASE("an uploaded file's name is kept as UTF-8 of at most 255 bytes", "[intake]") {
+    config cfg;
+    auto with_name = [](const std::string& name) {
+        return "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name +
+               "\"\r\nContent-Type: application/pdf\r\n\r\n" + k_pdf + "\r\n--XyZ--\r\n";
+    };
+    auto latin1 = parse_multipart_submission(with_name("caf\xE9.pdf"), k_ct, cfg);
+    REQUIRE(latin1);
+    CHECK(latin1->filename == "caf\xEF\xBF\xBD.pdf");
+    std::string accents;
+    for (int i = 0; i < 200; ++i) accents += "\xC3\xA9";
+    auto long_name = parse_multipart_submission(with_name(accents), k_ct, cfg);
+    REQUIRE(long_name);
+    CHECK(long_name->filename.size() == 254);
+    CHECK(is_valid_utf8(long_name->filename));
+}
+
 TEST_CASE("bad fields are 400 with the field named; size and type get 413 and 415", "[intake]") {
     config cfg;
     cfg.max_upload = 64;
@@ -107,6 +124,8 @@ TEST_CASE("bad fields are 400 with the field named; size and type get 413 and 41
         {body_with(field("webhook_url", "ftp://x/y")), errc::invalid_field, "webhook_url"},
         {body_with(field("colour", "red")), errc::invalid_field, "colour"},
         {body_with(field("language", "English!")), errc::invalid_field, "language"},
+        {body_with(field("filename", "caf\xE9.pdf")), errc::invalid_field, "filename"},
+        {body_with(field("webhook_secret", "sixteen bytes \xFF\xFE ok")), errc::invalid_field, "webhook_secret"},
         {field("document_type", "invoice") + "--XyZ--\r\n", errc::invalid_field, "file"},
         {body_with("", std::string(100, 'a')), errc::payload_too_large, "64B"},
         {body_with("", std::string("\x7F" "ELF\x02\x01\x01\0\0\0", 10)), errc::unsupported_media_type, "PDF"},

@@ -27,6 +27,14 @@ void append_utf8(std::string& out, const std::uint32_t* code_points, std::size_t
 //! continuation byte, an overlong form, a surrogate, past U+10FFFF, or cut off by the end of `s`.
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept;
 
+//! Whether `s` is well-formed UTF-8 (ASCII included).
+bool is_valid_utf8(std::string_view s) noexcept;
+
+//! `s` as well-formed UTF-8, cut to at most `max_bytes` at a character boundary: each byte that
+//! starts no valid sequence becomes U+FFFD. For names that arrive as raw bytes (an upload's file
+//! name): JSON records and answers must hold UTF-8 only.
+std::string valid_utf8(std::string_view s, std::size_t max_bytes = std::string_view::npos);
+
 //! Appends the shortest decimal that reads back as `v`, exactly as std::to_chars writes it ("612",
 //! "71.5"), and 0 for NaN and the infinities, which JSON has no form for.
 void append_json_number(std::string& out, double v);
