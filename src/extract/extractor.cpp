@@ -472,7 +472,9 @@ outcome<std::string> result_to_csv(std::string_view result_json) {
         const auto& po = p.as_object();
         csv += std::to_string(po.at("number").to_number<std::int64_t>());
         csv += ",\"";
-        for (const char c : po.at("text").as_string()) {
+        const auto& text = po.at("text").as_string();
+        if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos) csv += '\'';
+        for (const char c : text) {
             if (c == '"') csv += '"';
             csv += c;
         }

@@ -31,6 +31,23 @@ TEST_CASE("the PDF text layer comes out per page", "[extract]") {
     CHECK_THAT(*csv, Catch::StartsWith("page,text\r\n1,\"Invoice number 1234"));
 }
 
+TEST_CASE("CSV: quotes doubled, and a text a spreadsheet would run as a formula defused", "[extract]") {
+    const std::string result =
+        R"j({"pages":[{"number":1,"text":"=HYPERLINK(\"http://x.test\",\"open\")"},{"number":2,"text":"+1+1"},)j"
+        R"j({"number":3,"text":"-2"},{"number":4,"text":"@SUM(A1)"},{"number":5,"text":"\tx"},)j"
+        R"j({"number":6,"text":"Total 5 = 2 + 3"},{"number":7,"text":""}]})j";
+    auto csv = extract::result_to_csv(result);
+    REQUIRE(csv);
+    CHECK(*csv == "page,text\r\n"
+                  "1,\"'=HYPERLINK(\"\"http://x.test\"\",\"\"open\"\")\"\r\n"
+                  "2,\"'+1+1\"\r\n"
+                  "3,\"'-2\"\r\n"
+                  "4,\"'@SUM(A1)\"\r\n"
+                  "5,\"'\tx\"\r\n"
+                  "6,\"Total 5 = 2 + 3\"\r\n"
+                  "7,\"\"\r\n");
+}
+
 TEST_CASE("a result is valid JSON whatever the text holds, with boxes as plain numbers", "[extract]") {
     // Quotes, backslashes, controls, good multi-byte UTF-8 and bytes that are not UTF-8 at all.
     const std::string text = "say \"hi\" C:\\dir\ttab\x01 caf\xC3\xA9 \xE2\x82\xAC bad\xFF\xC3( \xED\xA0\x80 end";

@@ -42,7 +42,9 @@ outcome<std::string> merge_results(const std::vector<std::string>& parts);
 //! Whether a failed extraction is worth another attempt (the document itself was not at fault).
 bool is_retryable(errc code) noexcept;
 
-//! The result as CSV: one row per page, columns page,text (RFC 4180 quoting).
+//! The result as CSV: one row per page, columns page,text (RFC 4180 quoting). A text that a
+//! spreadsheet would run as a formula (it starts with = + - @, a tab or a CR) gets a leading
+//! apostrophe, so a hostile document cannot put a formula into the sheet of whoever opens it.
 outcome<std::string> result_to_csv(std::string_view result_json);
 
 } // namespace docket::extract
