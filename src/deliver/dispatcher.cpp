@@ -89,6 +89,7 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
         outcome_group(asio::io_context& io, store::batch b) : b(std::move(b)), written(io, k_outcome_write_limit) {}
         store::batch b;
         asio::steady_timer written; // cancelled once the batch is applied; expires if it never is
+        bool done = false;
         std::exception_ptr error;
     };
     static constexpr auto k_outcome_write_limit = std::chrono::minutes(1);
@@ -108,8 +109,10 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
     asio::awaitable<void> outcome_written() {
         auto g = open_group_;
         if (!group_writing_) write_group();
-        auto [ec] = co_await g->written.async_wait(asio::as_tuple(asio::use_awaitable));
-        if (!ec) throw store::commit_timeout();
+        if (!g->done) {
+            auto [ec] = co_await g->written.async_wait(asio::as_tuple(asio::use_awaitable));
+            if (!ec) throw store::commit_timeout();
+        }
         if (g->error) std::rethrow_exception(g->error);
     }
 
@@ -117,14 +120,21 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
         group_writing_ = true;
         auto g = std::move(open_group_);
         auto done = [self = shared_from_this(), g](std::exception_ptr e) {
-            asio::post(self->io_, [self, g, e] {
-                g->error = e;
-                g->written.cancel();
-                self->group_writing_ = false;
-                if (self->open_group_) self->write_group();
-            });
+            asio::post(self->io_, [self, g, e] { self->group_written(*g, e); });
         };
-        store_.commit(std::move(g->b), std::move(done), store::commit_mode::applied);
+        try {
+            store_.commit(std::move(g->b), std::move(done), store::commit_mode::applied);
+        } catch (...) { // the store is closing: this group fails, and so will the next
+            group_written(*g, std::current_exception());
+        }
+    }
+
+    void group_written(outcome_group& g, std::exception_ptr e) {
+        g.done = true;
+        g.error = e;
+        g.written.cancel();
+        group_writing_ = false;
+        if (open_group_) write_group();
     }
 
     // Takes a record out of held_, keeping the byte count.

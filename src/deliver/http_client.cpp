@@ -2,6 +2,7 @@
 
 #include <docket/deliver/http_client.hpp>
 #include <docket/deliver/address_policy.hpp>
+#include <docket/deliver/rules.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/write.hpp>
@@ -17,7 +18,6 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/url/parse.hpp>
 
-#include <algorithm>
 #include <array>
 #include <map>
 #include <variant>
@@ -66,23 +66,16 @@ struct connection {
     }
 };
 
-bool breaks_line(std::string_view s) {
-    return std::any_of(s.begin(), s.end(), [](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        return (u < 0x20 && c != '\t') || u == 0x7f;
-    });
-}
-
 } // namespace
 
 std::optional<std::string> post_head(std::string_view target, std::string_view host, const http::header_list& headers,
                                      std::size_t content_length) {
-    if (breaks_line(target) || breaks_line(host) || target.find(' ') != std::string_view::npos) return std::nullopt;
+    if (has_control_character(target) || has_control_character(host) || target.find(' ') != std::string_view::npos) return std::nullopt;
     std::string head;
     head.reserve(256);
     head.append("POST ").append(target).append(" HTTP/1.1\r\nHost: ").append(host).append("\r\n");
     for (const auto& [name, value] : headers) {
-        if (name.empty() || breaks_line(name) || name.find(':') != std::string::npos || breaks_line(value)) return std::nullopt;
+        if (name.empty() || has_control_character(name) || name.find(':') != std::string::npos || has_control_character(value)) return std::nullopt;
         head.append(name).append(": ").append(value).append("\r\n");
     }
     head.append("Content-Length: ").append(std::to_string(content_length)).append("\r\n\r\n");

@@ -22,17 +22,20 @@ bool reserved_header(std::string_view name) {
 
 } // namespace
 
+bool has_control_character(std::string_view s) noexcept {
+    return std::any_of(s.begin(), s.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return (u < 0x20 && c != '\t') || u == 0x7f;
+    });
+}
+
 header_check check_custom_header(std::string_view name, std::string_view value) {
     const bool token = !name.empty() && name.size() <= 128 && std::all_of(name.begin(), name.end(), [](char c) {
                            return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
                        });
     if (!token) return header_check::bad_name;
     if (reserved_header(name)) return header_check::reserved;
-    const bool clean = std::none_of(value.begin(), value.end(), [](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        return (u < 0x20 && c != '\t') || u == 0x7f;
-    });
-    return clean ? header_check::ok : header_check::bad_value;
+    return has_control_character(value) ? header_check::bad_value : header_check::ok;
 }
 
 delivery after_attempt(const delivery& d, const attempt_outcome& outcome, const std::string& error, timestamp now,

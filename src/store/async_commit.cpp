@@ -16,8 +16,7 @@ namespace asio = boost::asio;
 
 // Callers must not pass temporaries inside the co_await expression: GCC 12 destroys such
 // temporaries twice.
-asio::awaitable<void> async_commit(store& s, batch b, duration timeout, std::function<void()> on_durable,
-                                   commit_mode mode) {
+asio::awaitable<void> async_commit(store& s, batch b, duration timeout, std::function<void()> on_durable) {
     auto ex = co_await asio::this_coro::executor;
     auto timer = std::make_shared<asio::steady_timer>(ex, timeout);
     co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::exception_ptr)>(
@@ -40,7 +39,7 @@ asio::awaitable<void> async_commit(store& s, batch b, duration timeout, std::fun
                     timer->cancel();
                     complete(e);
                 });
-            }, mode);
+            });
         },
         asio::use_awaitable);
 }

@@ -15,11 +15,9 @@ struct commit_timeout : std::runtime_error {
     commit_timeout() : std::runtime_error("the store did not confirm the write in time") {}
 };
 
-//! Resumes once the batch is committed (durable, or applied: see commit_mode), or throws
-//! commit_timeout at the deadline. `on_durable` runs on the committer thread as soon as the batch
-//! is committed, even after a timeout, so what must follow a commit is never skipped. Pass
-//! lvalues: see the note in the implementation.
-boost::asio::awaitable<void> async_commit(store& s, batch b, duration timeout, std::function<void()> on_durable,
-                                          commit_mode mode = commit_mode::durable);
+//! Resumes once the batch is durable, or throws commit_timeout at the deadline. `on_durable`
+//! runs on the committer thread as soon as the batch is durable, even after a timeout, so what
+//! must follow a commit is never skipped. Pass lvalues: see the note in the implementation.
+boost::asio::awaitable<void> async_commit(store& s, batch b, duration timeout, std::function<void()> on_durable);
 
 } // namespace docket::store
