@@ -265,15 +265,21 @@ struct webhook_handlers : scope {
             auto next = co_await offload(ctx.blocking, [&] {
                 auto page = ctx.store.deliveries_of_endpoint(id, *since, k_page, cursor);
                 const timestamp now = now_ms();
-                std::size_t bytes = 0;
                 for (auto& d : page.items) {
                     if (d.status == delivery_status::pending) continue;
-                    if (bytes < k_page_payload_bytes && payloads.size() == changes.size()) {
-                        payloads.push_back(d.payload.empty() ? ctx.store.get_payload(d.id).value_or("") : std::string());
-                        bytes += payloads.back().size();
-                    }
                     auto again = deliver::redeliver(d, now);
                     changes.emplace_back(std::move(d), std::move(again));
+                }
+                // Read a few at a time, so the bound holds whatever their sizes.
+                constexpr std::size_t k_chunk = 32;
+                std::size_t bytes = 0;
+                for (std::size_t from = 0; from < changes.size() && bytes < k_page_payload_bytes; from += k_chunk) {
+                    std::vector<std::string> ids;
+                    for (std::size_t i = from; i < std::min(from + k_chunk, changes.size()); ++i) ids.push_back(changes[i].second.id);
+                    for (auto& p : ctx.store.get_payloads(ids)) {
+                        payloads.push_back(std::move(p).value_or(""));
+                        bytes += payloads.back().size();
+                    }
                 }
                 return std::move(page.next);
             });

@@ -299,6 +299,24 @@ struct store::impl {
         return std::optional<std::string>{std::move(value)};
     }
 
+    // One read for many keys: RocksDB looks them up together, a table block once for all the
+    // keys in it (a replay page's 500 records were 500 separate lookups).
+    std::vector<std::optional<std::string>> multi_get(cf c, const std::vector<std::string>& keys) const {
+        std::vector<rocksdb::Slice> slices;
+        slices.reserve(keys.size());
+        for (const auto& k : keys) slices.emplace_back(k);
+        std::vector<rocksdb::PinnableSlice> values(keys.size());
+        std::vector<rocksdb::Status> statuses(keys.size());
+        db->MultiGet(rocksdb::ReadOptions(), h(c), keys.size(), slices.data(), values.data(), statuses.data());
+        std::vector<std::optional<std::string>> out(keys.size());
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+            if (statuses[i].IsNotFound()) continue;
+            check(statuses[i], "read");
+            out[i] = values[i].ToString();
+        }
+        return out;
+    }
+
     template <class F>
     void scan(cf c, std::string_view from, F&& f) const {
         std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), h(c)));
@@ -610,6 +628,10 @@ std::optional<std::optional<std::string>> store::peek_payload(std::string_view i
 
 std::optional<std::string> store::get_payload(std::string_view id) const { return impl_->get(delivery_payloads, id); }
 
+std::vector<std::optional<std::string>> store::get_payloads(const std::vector<std::string>& ids) const {
+    return impl_->multi_get(delivery_payloads, ids);
+}
+
 std::optional<delivery> store::get_delivery(std::string_view id) const {
     auto v = impl_->get(deliveries, id);
     if (!v) return std::nullopt;
@@ -657,19 +679,21 @@ store::delivery_page store::deliveries_of_endpoint(std::string_view endpoint_id,
     // The cursor is the last index key of the previous page; with a NUL appended it is the
     // smallest key after that one. A cursor of another endpoint is ignored.
     if (!cursor.empty() && cursor.substr(0, prefix.size()) == prefix) from = std::max(from, std::string(cursor) + '\0');
-    std::size_t seen = 0;
+    std::vector<std::string> ids;
     std::string last;
     impl_->scan(endpoint_deliveries, from, [&](std::string_view key, std::string_view) {
         if (key.substr(0, prefix.size()) != prefix) return false;
-        if (seen == limit) {
+        if (ids.size() == limit) {
             out.next = std::move(last); // more follow
             return false;
         }
-        ++seen;
         last = key;
-        if (auto d = get_delivery(key.substr(prefix.size() + 8))) out.items.push_back(std::move(*d));
+        ids.emplace_back(key.substr(prefix.size() + 8));
         return true;
     });
+    for (auto& record : impl_->multi_get(deliveries, ids))
+        if (record)
+            if (auto d = decode_delivery(*record)) out.items.push_back(std::move(*d));
     return out;
 }
 

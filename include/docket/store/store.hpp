@@ -149,6 +149,8 @@ public:
     std::optional<delivery> get_delivery(std::string_view id) const;
     //! The request body of a delivery, as it was made.
     std::optional<std::string> get_payload(std::string_view id) const;
+    //! get_payload for many deliveries in one read, in the order of `ids`.
+    std::vector<std::optional<std::string>> get_payloads(const std::vector<std::string>& ids) const;
     //! get_job / get_delivery / get_payload answered from memory alone (memtables, block cache):
     //! nullopt when the answer needs a file read. An I/O thread may call these and offload only a miss.
     std::optional<std::optional<job>> peek_job(std::string_view id) const;
