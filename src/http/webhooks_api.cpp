@@ -270,7 +270,8 @@ struct webhook_handlers : scope {
                     auto again = deliver::redeliver(d, now);
                     changes.emplace_back(std::move(d), std::move(again));
                 }
-                // Read a few at a time, so the bound holds whatever their sizes.
+                // Read 32 at a time: the page's payloads stay within the bound plus one such read
+                // (at most 32 inline results), whatever their sizes.
                 constexpr std::size_t k_chunk = 32;
                 std::size_t bytes = 0;
                 for (std::size_t from = 0; from < changes.size() && bytes < k_page_payload_bytes; from += k_chunk) {
