@@ -235,10 +235,11 @@ struct dispatcher::impl : std::enable_shared_from_this<impl> {
     asio::awaitable<std::optional<std::optional<std::string>>> owner_secret(const std::string& owner, bool need_secret) {
         using answer = std::optional<std::optional<std::string>>;
         const bool batch = owner.rfind("bat_", 0) == 0;
-        if (!batch && !need_secret)
+        if (!batch && !need_secret) {
             if (auto exists = store_.peek_job_exists(owner)) co_return *exists ? answer{std::in_place} : answer{};
-        if (!batch && need_secret)
+        } else if (!batch) {
             if (auto j = store_.peek_job(owner)) co_return *j ? answer{std::in_place, (*j)->webhook_secret} : answer{};
+        }
         co_return co_await offload(blocking_, [&]() -> answer {
             if (batch) {
                 auto b = store_.get_batch(owner);

@@ -396,6 +396,40 @@ TEST_CASE("registered endpoints: secret shown once, event filter, custom headers
     CHECK(c.request("GET", "/v1/webhooks/" + json_str(ep_failed, "id"), srv.auth()).status == 404);
 }
 
+TEST_CASE("an endpoint stored with a header that breaks its line is delivered without that header", "[e2e][webhook][lifecycle]") {
+    // The API refuses such a value now; an endpoint stored before that rule may still hold one.
+    webhook_receiver receiver;
+    docket_server srv(loopback_webhooks());
+    srv.start();
+    std::string ep_id;
+    {
+        auto c = srv.client();
+        auto json_headers = srv.auth();
+        json_headers.emplace_back("Content-Type", "application/json");
+        auto r = c.request("POST", "/v1/webhooks", json_headers,
+                           R"({"url":")" + receiver.url() + R"(","headers":{"X-Team":"ledger","X-Bad":"fine for now"}})");
+        REQUIRE(r.status == 201);
+        ep_id = json_str(parse_json(r.body), "id");
+    }
+    REQUIRE(srv.stop() == 0);
+    {
+        raw_store st(srv.dir() / "data");
+        std::string record;
+        REQUIRE(st.db->Get(rocksdb::ReadOptions(), st.cf("endpoints"), ep_id, &record).ok());
+        auto ep = boost::json::parse(record).as_object();
+        ep["headers"].as_object()["X-Bad"] = "v\r\nX-Injected: 1";
+        REQUIRE(st.db->Put(st.sync, st.cf("endpoints"), ep_id, boost::json::serialize(ep)).ok());
+    }
+    srv.start();
+    auto c = srv.client();
+    REQUIRE(submit(c, srv.auth(), make_pdf({"legacy endpoint"})).status == 202);
+    REQUIRE(receiver.wait_for(1, 20s));
+    const auto got = receiver.requests().at(0);
+    CHECK(got.header("x-team") == "ledger");
+    CHECK_FALSE(got.header("x-bad"));
+    CHECK_FALSE(got.header("x-injected"));
+}
+
 TEST_CASE("replay resends an endpoint's deliveries since a time", "[e2e][webhook]") {
     webhook_receiver receiver;
     docket_server srv(loopback_webhooks());
