@@ -8,6 +8,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -193,6 +194,13 @@ std::string random_bytes(std::size_t n) {
     if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1)
         throw std::runtime_error("RAND_bytes failed");
     return out;
+}
+
+bool has_control_character(std::string_view s) noexcept {
+    return std::any_of(s.begin(), s.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return (u < 0x20 && c != '\t') || u == 0x7f;
+    });
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept {

@@ -3,6 +3,7 @@
 #include <docket/deliver/http_client.hpp>
 #include <docket/deliver/address_policy.hpp>
 #include <docket/deliver/rules.hpp>
+#include <docket/core/encoding.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/write.hpp>

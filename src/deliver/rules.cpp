@@ -3,6 +3,7 @@
 
 #include <docket/deliver/rules.hpp>
 #include <docket/deliver/signing.hpp>
+#include <docket/core/encoding.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -21,13 +22,6 @@ bool reserved_header(std::string_view name) {
 }
 
 } // namespace
-
-bool has_control_character(std::string_view s) noexcept {
-    return std::any_of(s.begin(), s.end(), [](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        return (u < 0x20 && c != '\t') || u == 0x7f;
-    });
-}
 
 header_check check_custom_header(std::string_view name, std::string_view value) {
     const bool token = !name.empty() && name.size() <= 128 && std::all_of(name.begin(), name.end(), [](char c) {

@@ -12,13 +12,13 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 
+#include <array>
 #include <atomic>
 #include <charconv>
 #include <mutex>
@@ -49,17 +49,6 @@ tcp::endpoint parse_listen(const std::string& listen) {
 std::string endpoint_text(const tcp::endpoint& ep) {
     const auto a = ep.address();
     return (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(ep.port());
-}
-
-bhttp::response<bhttp::string_body> to_beast(reply&& r, unsigned version, bool keep_alive) {
-    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
-    res.set(bhttp::field::server, "docket/" DOCKET_VERSION);
-    if (!r.body.empty() || r.status >= 200) res.set(bhttp::field::content_type, r.content_type);
-    for (auto& [name, value] : r.headers) res.insert(name, value);
-    res.body() = std::move(r.body);
-    res.keep_alive(keep_alive && !r.close);
-    res.prepare_payload();
-    return res;
 }
 
 reply closing_error(errc code, std::string message) {
@@ -127,11 +116,13 @@ struct server::impl : std::enable_shared_from_this<impl> {
         return !stopping_;
     }
 
+    // Head and body go out in one gathered write.
     asio::awaitable<bool> write_reply(beast::tcp_stream& stream, reply&& r, unsigned version, bool keep_alive) {
-        auto res = to_beast(std::move(r), version, keep_alive && !stopping_);
-        const bool keep = res.keep_alive();
+        const bool keep = keep_alive && !r.close && !stopping_;
+        const auto head = reply_head(r, version, keep);
+        const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(r.body)};
         stream.expires_after(cfg_.write_timeout);
-        auto [ec, n] = co_await bhttp::async_write(stream, res, k_tuple);
+        auto [ec, n] = co_await asio::async_write(stream, buffers, k_tuple);
         co_return !ec && keep;
     }
 
@@ -206,9 +197,9 @@ struct server::impl : std::enable_shared_from_this<impl> {
             }
             parser.body_limit(d.body_limit);
             if (has_body && beast::iequals(msg[bhttp::field::expect], "100-continue")) {
-                bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, version};
+                static constexpr std::string_view cont = "HTTP/1.1 100 Continue\r\n\r\n";
                 stream.expires_after(cfg_.write_timeout);
-                auto [wec, wn] = co_await bhttp::async_write(stream, cont, k_tuple);
+                auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(cont), k_tuple);
                 if (wec) break;
             }
             stream.expires_after(cfg_.read_timeout);

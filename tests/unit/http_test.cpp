@@ -2,6 +2,7 @@
 #include <docket/auth/keys.hpp>
 #include <docket/config/config.hpp>
 #include <docket/http/error_response.hpp>
+#include <docket/http/message.hpp>
 #include <docket/http/router.hpp>
 
 #include <catch2/catch.hpp>
@@ -40,6 +41,36 @@ TEST_CASE("errors map to one status each and one JSON shape", "[http]") {
     CHECK(r.body == R"({"error":{"code":"QUEUE_FULL","message":"full \"now\""}})");
     REQUIRE(r.headers.size() == 1);
     CHECK(r.headers[0] == std::pair<std::string, std::string>{"Retry-After", "7"});
+}
+
+TEST_CASE("a reply's header block: status line, framing and connection, no line breaks from headers", "[http]") {
+    const std::string server = "Server: docket/" DOCKET_VERSION "\r\n";
+    http::reply accepted{202, "application/json", {{"Location", "/v1/jobs/job_1"}}, R"({"id":"job_1"})"};
+    CHECK(http::reply_head(accepted, 11, true) == "HTTP/1.1 202 Accepted\r\n" + server +
+                                                     "Content-Type: application/json\r\nLocation: /v1/jobs/job_1\r\n"
+                                                     "Content-Length: 14\r\n\r\n");
+    // HTTP/1.1 closes only when told; HTTP/1.0 stays open only when told.
+    CHECK(http::reply_head(accepted, 11, false).ends_with("Content-Length: 14\r\nConnection: close\r\n\r\n"));
+    CHECK(http::reply_head(accepted, 10, true).starts_with("HTTP/1.0 202 Accepted\r\n"));
+    CHECK(http::reply_head(accepted, 10, true).ends_with("Content-Length: 14\r\nConnection: keep-alive\r\n\r\n"));
+    CHECK(http::reply_head(accepted, 10, false).ends_with("Content-Length: 14\r\n\r\n"));
+
+    // 204 carries neither a type nor a length; an empty 200 says its length is 0.
+    http::reply none{204, "application/json", {}, ""};
+    CHECK(http::reply_head(none, 11, true) == "HTTP/1.1 204 No Content\r\n" + server + "\r\n");
+    CHECK(http::reply_head(http::reply{200, "text/csv", {}, ""}, 11, true).ends_with("Content-Type: text/csv\r\nContent-Length: 0\r\n\r\n"));
+
+    // A status without a phrase of its own still has a well-formed line.
+    CHECK(http::reply_head(http::reply{418, "application/json", {}, "x"}, 11, true).starts_with("HTTP/1.1 418 Client Error\r\n"));
+
+    // A header that would break its line never reaches the wire; the others do.
+    http::reply bad{503, "application/json", {{"X-A", "v\r\nX-Injected: 1"}, {"X-B\nC", "v"}, {"Retry-After", "3"}}, "{}"};
+    const auto head = http::reply_head(bad, 11, true);
+    CHECK(head.find("X-Injected") == std::string::npos);
+    CHECK(head.find("X-A") == std::string::npos);
+    CHECK(head.find("X-B") == std::string::npos);
+    CHECK(head.find("Retry-After: 3\r\n") != std::string::npos);
+    CHECK(head.starts_with("HTTP/1.1 503 Service Unavailable\r\n"));
 }
 
 TEST_CASE("keys are presented as Bearer or X-API-Key and stored only as hashes", "[auth]") {

@@ -35,6 +35,9 @@ bool is_valid_utf8(std::string_view s) noexcept;
 //! name): JSON records and answers must hold UTF-8 only.
 std::string valid_utf8(std::string_view s, std::size_t max_bytes = std::string_view::npos);
 
+//! Whether `s` holds a control character other than tab: in an HTTP header it would end the line.
+bool has_control_character(std::string_view s) noexcept;
+
 //! Appends the shortest decimal that reads back as `v`, exactly as std::to_chars writes it ("612",
 //! "71.5"), and 0 for NaN and the infinities, which JSON has no form for.
 void append_json_number(std::string& out, double v);

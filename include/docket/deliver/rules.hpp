@@ -28,9 +28,6 @@ std::vector<std::string> active_secrets(const endpoint& e, timestamp now);
 //! `e` with a new current secret; the previous ones keep signing for `grace`. Returns the secret.
 std::string rotate_secret(endpoint& e, timestamp now, duration grace);
 
-//! Whether `s` holds a control character other than tab: in a header it would end the line.
-bool has_control_character(std::string_view s) noexcept;
-
 enum class header_check { ok, bad_name, bad_value, reserved };
 
 //! Whether an endpoint may send this header of its own: a token name (letters, digits, '-', '_';
