@@ -23,9 +23,7 @@ std::optional<std::string_view> presented_key(std::optional<std::string_view> au
                                               std::optional<std::string_view> x_api_key) {
     if (authorization) {
         std::string_view a = *authorization;
-        if (a.size() > 7 && std::equal(a.begin(), a.begin() + 7, "bearer ", [](char x, char y) {
-                return std::tolower(static_cast<unsigned char>(x)) == y;
-            })) {
+        if (a.size() > 7 && starts_with_ci(a, "bearer ")) {
             a.remove_prefix(7);
             while (!a.empty() && a.front() == ' ') a.remove_prefix(1);
             while (!a.empty() && a.back() == ' ') a.remove_suffix(1);

@@ -196,6 +196,31 @@ std::string random_bytes(std::size_t n) {
     return out;
 }
 
+std::string random_id_bytes(std::size_t n) {
+    constexpr std::size_t k_pool = 1024;
+    if (n > k_pool / 4) return random_bytes(n);
+    thread_local std::array<unsigned char, k_pool> pool;
+    thread_local std::size_t used = k_pool;
+    if (k_pool - used < n) {
+        if (RAND_bytes(pool.data(), static_cast<int>(pool.size())) != 1) throw std::runtime_error("RAND_bytes failed");
+        used = 0;
+    }
+    std::string out(reinterpret_cast<const char*>(pool.data() + used), n);
+    // Handed-out bytes do not stay behind in the buffer.
+    OPENSSL_cleanse(pool.data() + used, n);
+    used += n;
+    return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
+}
+
+bool starts_with_ci(std::string_view s, std::string_view lower_prefix) noexcept {
+    return s.size() >= lower_prefix.size() &&
+           std::equal(lower_prefix.begin(), lower_prefix.end(), s.begin(), [](char p, char c) { return p == ascii_lower(c); });
+}
+
 bool has_control_character(std::string_view s) noexcept {
     return std::any_of(s.begin(), s.end(), [](char c) {
         const auto u = static_cast<unsigned char>(c);

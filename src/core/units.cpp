@@ -1,6 +1,7 @@
 // Parsing and printing of durations and byte sizes; used by config and the README's option table.
 
 #include <docket/core/units.hpp>
+#include <docket/core/encoding.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -17,7 +18,7 @@ std::optional<std::pair<std::uint64_t, std::string>> split(std::string_view text
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
     if (ec != std::errc{} || p == text.data()) return std::nullopt;
     std::string unit(p, text.data() + text.size());
-    std::transform(unit.begin(), unit.end(), unit.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(unit.begin(), unit.end(), unit.begin(), ascii_lower);
     return std::pair{n, unit};
 }
 

@@ -77,7 +77,7 @@ std::string encode(const batch_record& b) { return encode_as(b); }
 std::optional<batch_record> decode_batch(std::string_view bytes) { return decode_as<batch_record>(bytes); }
 
 std::string new_id(std::string_view prefix) {
-    return std::string(prefix) + base64url_encode(random_bytes(18));
+    return std::string(prefix) + base64url_encode(random_id_bytes(18));
 }
 
 } // namespace docket

@@ -12,11 +12,9 @@ namespace docket::deliver {
 
 namespace {
 
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-
 bool reserved_header(std::string_view name) {
     std::string n(name);
-    for (auto& c : n) c = lower(c);
+    for (auto& c : n) c = ascii_lower(c);
     return n.starts_with("webhook-") || n == "content-type" || n == "user-agent" || n == "host" ||
            n == "content-length" || n == "transfer-encoding" || n == "connection";
 }

@@ -44,12 +44,6 @@ constexpr std::uint64_t k_small_body = 64 << 10; // any request but a submission
 using store::async_commit;
 using store::commit_timeout;
 
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-    return s.size() >= prefix.size() &&
-           std::equal(prefix.begin(), prefix.end(), s.begin(),
-                      [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
-}
-
 } // namespace
 
 namespace detail {

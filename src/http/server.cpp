@@ -2,6 +2,7 @@
 // stop() that drains. Called by the serve command; requests go to an http::handler.
 
 #include <docket/http/server.hpp>
+#include <docket/core/encoding.hpp>
 #include <docket/core/log.hpp>
 #include <docket/http/error_response.hpp>
 
@@ -180,7 +181,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
             req.remote = remote;
             for (const auto& f : msg) {
                 std::string name(f.name_string());
-                for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                for (auto& c : name) c = ascii_lower(c);
                 req.headers.emplace_back(std::move(name), std::string(f.value()));
             }
             const unsigned version = msg.version();

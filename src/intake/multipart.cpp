@@ -2,9 +2,9 @@
 // truncated or malformed upload is a 400, never a half-read document.
 
 #include <docket/intake/multipart.hpp>
+#include <docket/core/encoding.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <functional>
 
 namespace docket::intake {
@@ -12,12 +12,6 @@ namespace {
 
 constexpr std::size_t k_max_parts = 64;
 constexpr std::size_t k_max_part_header = 8 << 10;
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -27,7 +21,7 @@ std::string_view trim(std::string_view s) {
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    c = ascii_lower(c);
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     return -1;
 }

@@ -18,12 +18,6 @@ namespace {
 
 error invalid(std::string message) { return failure(errc::invalid_field, std::move(message)); }
 
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-    if (s.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
-    return true;
-}
 
 outcome<void> set_metadata(submission& s, const boost::json::value& v, const config& cfg) {
     if (!v.is_object()) return invalid("metadata must be a JSON object");

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <set>
 #include <vector>
 
 using namespace docket;
@@ -32,6 +33,33 @@ TEST_CASE("base64 rejects what is not base64", "[core]") {
 
 TEST_CASE("sha256 matches the published digest of \"abc\"", "[core]") {
     CHECK(hex_encode(sha256("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_CASE("id bytes come fresh on every call, across the pool's refills", "[core]") {
+    // 300 draws of 10 bytes cross the 1 KiB pool's end twice; any repeat of 80 random bits
+    // would mean the pool handed out the same bytes twice.
+    std::set<std::string> seen;
+    for (int i = 0; i < 300; ++i) {
+        auto b = random_id_bytes(10);
+        REQUIRE(b.size() == 10);
+        CHECK(seen.insert(b).second);
+    }
+    CHECK(random_id_bytes(0).empty());
+    CHECK(random_id_bytes(4096).size() == 4096); // past the pool: straight from the generator
+    // Two ids made in the same millisecond still differ.
+    CHECK(new_job_id(1'700'000'000'000) != new_job_id(1'700'000'000'000));
+}
+
+TEST_CASE("ASCII case folding for protocol text", "[core]") {
+    CHECK(ascii_lower('A') == 'a');
+    CHECK(ascii_lower('z') == 'z');
+    CHECK(ascii_lower('-') == '-');
+    CHECK(ascii_lower('\xC4') == '\xC4'); // bytes past ASCII are left alone
+    CHECK(iequals("Content-Type", "content-TYPE"));
+    CHECK_FALSE(iequals("Content-Type", "Content-Typ"));
+    CHECK(starts_with_ci("Multipart/Form-Data; boundary=x", "multipart/form-data"));
+    CHECK_FALSE(starts_with_ci("multi", "multipart/"));
+    CHECK(starts_with_ci("Bearer dk_x", "bearer "));
 }
 
 TEST_CASE("durations and sizes parse and print back exactly", "[core]") {
