@@ -24,7 +24,6 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -66,54 +65,11 @@ void page_done(const options& opt, const page_range& r, std::int64_t index) {
     if (opt.on_page) opt.on_page(index + 1 - r.begin, r.end - r.begin);
 }
 
-// Appends `s` as a JSON string literal. Plain-text uploads are only sampled for UTF-8 at intake,
-// so a byte that does not begin a valid sequence becomes U+FFFD rather than invalid JSON.
-// Bytes that need nothing are copied in runs: a text page is thousands of them, and one append
-// per byte was a tenth of the time a page took.
-void put_string(std::string& out, std::string_view s) {
-    out += '"';
-    std::size_t run = 0; // first byte not yet copied
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-            ++i;
-            continue;
-        }
-        if (c >= 0x80) {
-            if (const auto n = utf8_sequence_length(s, i)) {
-                i += n;
-                continue;
-            }
-        }
-        out.append(s.data() + run, i - run);
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\f': out += "\\f"; break;
-        case '\b': out += "\\b"; break;
-        default:
-            if (c >= 0x80) {
-                out += "\xEF\xBF\xBD";
-            } else {
-                char esc[8];
-                std::snprintf(esc, sizeof esc, "\\u%04x", static_cast<unsigned>(c));
-                out += esc;
-            }
-        }
-        run = ++i;
-    }
-    out.append(s.data() + run, s.size() - run);
-    out += '"';
-}
-
 // `{"text":…,"bbox":[x0,y0,x1,y1]` of a word or a line, left open for the caller's last fields.
 template <class Boxed>
 void open_boxed(std::string& out, const Boxed& b) {
     out += R"({"text":)";
-    put_string(out, b.text);
+    append_json_string(out, b.text);
     out += R"(,"bbox":[)";
     for (const double v : {b.x0, b.y0, b.x1, b.y1}) {
         append_json_number(out, v);
@@ -139,7 +95,7 @@ std::string build_result(std::string_view document_type, const std::vector<page_
     std::vector<std::pair<std::size_t, std::size_t>> text_spans; // (offset, length) in `out`
     text_spans.reserve(pages.size());
     out += R"({"document_type":)";
-    put_string(out, document_type);
+    append_json_string(out, document_type);
     out += R"(,"pages":[)";
     for (std::size_t i = 0; i < pages.size(); ++i) {
         const auto& p = pages[i];
@@ -148,17 +104,17 @@ std::string build_result(std::string_view document_type, const std::vector<page_
         out += std::to_string(first_number + static_cast<std::int64_t>(i));
         out += R"(,"text":)";
         const auto text_at = out.size() + 1; // after the opening quote
-        put_string(out, p.text);
+        append_json_string(out, p.text);
         text_spans.emplace_back(text_at, out.size() - 1 - text_at);
         out += R"(,"source":)";
-        put_string(out, p.source);
+        append_json_string(out, p.source);
         if (p.width > 0) {
             out += R"(,"width":)";
             append_json_number(out, p.width);
             out += R"(,"height":)";
             append_json_number(out, p.height);
             out += R"(,"unit":)";
-            put_string(out, p.unit);
+            append_json_string(out, p.unit);
             out += R"(,"words":[)";
             for (std::size_t w = 0; w < p.words.size(); ++w) {
                 if (w > 0) out += ',';

@@ -1,11 +1,15 @@
 #include <docket/core/encoding.hpp>
 #include <docket/core/job.hpp>
+#include <docket/core/time.hpp>
 #include <docket/core/units.hpp>
 
+#include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <ctime>
 #include <limits>
 #include <set>
 #include <vector>
@@ -60,6 +64,26 @@ TEST_CASE("ASCII case folding for protocol text", "[core]") {
     CHECK(starts_with_ci("Multipart/Form-Data; boundary=x", "multipart/form-data"));
     CHECK_FALSE(starts_with_ci("multi", "multipart/"));
     CHECK(starts_with_ci("Bearer dk_x", "bearer "));
+}
+
+TEST_CASE("timestamps format as RFC 3339, matching the C library's calendar", "[core]") {
+    CHECK(format_rfc3339(0) == "1970-01-01T00:00:00.000Z");
+    CHECK(format_rfc3339(-1) == "1969-12-31T23:59:59.999Z");
+    CHECK(format_rfc3339(951'782'400'000) == "2000-02-29T00:00:00.000Z");     // a leap day of a year divisible by 400
+    CHECK(format_rfc3339(4'107'542'399'999) == "2100-02-28T23:59:59.999Z");   // 2100 has no 29 February
+    CHECK(format_rfc3339(4'107'542'400'000) == "2100-03-01T00:00:00.000Z");
+    CHECK(format_rfc3339(253'402'300'799'999) == "9999-12-31T23:59:59.999Z");
+    // Against gmtime_r over 1900-2200, a day and a bit apart so every month, leap years and
+    // times of day come round.
+    for (std::int64_t t = -2'208'988'800'000; t < 7'258'118'400'000; t += 86'400'000LL * 3 + 3'723'456) {
+        const std::time_t secs = static_cast<std::time_t>(t >= 0 ? t / 1000 : (t - 999) / 1000);
+        std::tm tm{};
+        gmtime_r(&secs, &tm);
+        char expected[40];
+        std::snprintf(expected, sizeof expected, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                      tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(t - static_cast<std::int64_t>(secs) * 1000));
+        REQUIRE(format_rfc3339(t) == expected);
+    }
 }
 
 TEST_CASE("durations and sizes parse and print back exactly", "[core]") {
@@ -132,13 +156,88 @@ TEST_CASE("a job record stored with a file name that is not UTF-8 is read back, 
     docket::job j;
     j.id = "job_1";
     j.tenant = "acme";
-    j.document = {"caf\xE9.pdf", "application/pdf", 5, std::nullopt};
-    const auto record = docket::encode_job(j);
+    j.document = {"cafX.pdf", "application/pdf", 5, std::nullopt};
+    auto record = docket::encode_job(j);
+    record.replace(record.find("cafX"), 4, "caf\xE9"); // as those versions wrote it
     REQUIRE_FALSE(docket::is_valid_utf8(record));
     auto back = docket::decode_job(record);
     REQUIRE(back);
     CHECK(back->document.filename == "caf\xEF\xBF\xBD.pdf");
     CHECK(back->tenant == "acme");
+}
+
+TEST_CASE("a job record reads back field for field, and as the JSON a parser sees", "[encoding]") {
+    docket::job j;
+    j.id = "job_06h2yfymh8npcbvgcjq8ynvng4";
+    j.tenant = "acme \"corp\"";
+    j.status = docket::job_status::failed;
+    j.priority = docket::job_priority::high;
+    j.document_type = "invoice";
+    j.language = "deu";
+    j.webhook_url = "https://example.test/hook?a=1&b=\\";
+    j.webhook_secret = "whsec_abc";
+    j.batch_id = "bat_1";
+    j.pages_done = 2;
+    j.pages_total = 3;
+    j.metadata = R"({"order":"A-1","note":"line\nbreak"})";
+    j.document = {"r\xC3\xA9sum\xC3\xA9 \x01\t.pdf", "application/pdf", 1234, 3};
+    j.seq = 18446744073709551615ull;
+    j.attempts = 2;
+    j.created_at = 1'700'000'000'123;
+    j.updated_at = 1'700'000'000'456;
+    j.started_at = -1;
+    j.finished_at = 1'700'000'000'789;
+    j.lease_until = 0;
+    j.expires_at = 1'800'000'000'000;
+    j.error = docket::job_error{"INVALID_DOCUMENT", "bad xref \"table\"\r\n"};
+    const auto record = docket::encode_job(j);
+    CHECK(docket::is_valid_utf8(record));
+    const auto parsed = boost::json::parse(record).as_object(); // well-formed JSON, not just readable by decode_job
+    CHECK(parsed.at("metadata").as_string() == j.metadata);
+    CHECK(parsed.at("document").at("pages").as_int64() == 3);
+
+    const auto back = docket::decode_job(record);
+    REQUIRE(back);
+    CHECK(back->id == j.id);
+    CHECK(back->tenant == j.tenant);
+    CHECK(back->status == j.status);
+    CHECK(back->priority == j.priority);
+    CHECK(back->document_type == j.document_type);
+    CHECK(back->language == j.language);
+    CHECK(back->webhook_url == j.webhook_url);
+    CHECK(back->webhook_secret == j.webhook_secret);
+    CHECK(back->batch_id == j.batch_id);
+    CHECK(back->pages_done == j.pages_done);
+    CHECK(back->pages_total == j.pages_total);
+    CHECK(back->metadata == j.metadata);
+    CHECK(back->document.filename == j.document.filename);
+    CHECK(back->document.media_type == j.document.media_type);
+    CHECK(back->document.size == j.document.size);
+    CHECK(back->document.pages == j.document.pages);
+    CHECK(back->seq == j.seq);
+    CHECK(back->attempts == j.attempts);
+    CHECK(back->created_at == j.created_at);
+    CHECK(back->updated_at == j.updated_at);
+    CHECK(back->started_at == j.started_at);
+    CHECK(back->finished_at == j.finished_at);
+    CHECK(back->lease_until == j.lease_until);
+    CHECK(back->expires_at == j.expires_at);
+    REQUIRE(back->error);
+    CHECK(back->error->code == j.error->code);
+    CHECK(back->error->message == j.error->message);
+
+    // A fresh job leaves its optional fields out and says its page count is not known yet.
+    docket::job fresh;
+    fresh.id = "job_2";
+    const auto small = docket::encode_job(fresh);
+    CHECK(small.find("\"pages\":null") != std::string::npos);
+    CHECK(small.find("error") == std::string::npos);
+    const auto again = docket::decode_job(small);
+    REQUIRE(again);
+    CHECK_FALSE(again->document.pages);
+    CHECK_FALSE(again->webhook_url);
+    CHECK_FALSE(again->started_at);
+    CHECK(again->metadata == "{}");
 }
 
 TEST_CASE("JSON numbers are written as std::to_chars writes them, hundredths by the fast path", "[encoding]") {

@@ -48,6 +48,10 @@ bool starts_with_ci(std::string_view s, std::string_view lower_prefix) noexcept;
 //! Whether `s` holds a control character other than tab: in an HTTP header it would end the line.
 bool has_control_character(std::string_view s) noexcept;
 
+//! Appends `s` as a JSON string literal. A byte that begins no valid UTF-8 sequence becomes
+//! U+FFFD, so the output always parses (plain-text uploads are only sampled for UTF-8 at intake).
+void append_json_string(std::string& out, std::string_view s);
+
 //! Appends the shortest decimal that reads back as `v`, exactly as std::to_chars writes it ("612",
 //! "71.5"), and 0 for NaN and the infinities, which JSON has no form for.
 void append_json_number(std::string& out, double v);
