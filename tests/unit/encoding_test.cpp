@@ -2,6 +2,7 @@
 #include <docket/core/job.hpp>
 #include <docket/core/time.hpp>
 #include <docket/core/units.hpp>
+#include <docket/core/webhook.hpp>
 
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
@@ -238,6 +239,48 @@ TEST_CASE("a job record reads back field for field, and as the JSON a parser see
     CHECK_FALSE(again->webhook_url);
     CHECK_FALSE(again->started_at);
     CHECK(again->metadata == "{}");
+}
+
+TEST_CASE("delivery and attempt records are written in the layout earlier versions stored, and read back", "[encoding]") {
+    docket::delivery d;
+    d.id = "msg_1";
+    d.job_id = "job_p";
+    d.tenant = "t";
+    d.event = "document.completed";
+    d.url = "https://example.test/hook";
+    d.attempts = 2;
+    d.created_at = 1000;
+    d.next_attempt_at = 4000;
+    d.last_error = "HTTP 503 \"busy\"";
+    // As Boost.JSON serialized the described struct (docket 0.1.0 stores hold such records).
+    CHECK(docket::encode(d) == R"({"id":"msg_1","job_id":"job_p","tenant":"t","event":"document.completed",)"
+                               R"("endpoint_id":"","url":"https://example.test/hook","status":"pending","attempts":2,)"
+                               R"("round_start":0,"created_at":1000,"next_attempt_at":4000,"last_error":"HTTP 503 \"busy\""})");
+    d.status = docket::delivery_status::dead;
+    d.next_attempt_at.reset();
+    d.last_error.reset();
+    d.endpoint_id = "ep_1";
+    d.round_start = 1;
+    const auto record = docket::encode(d);
+    CHECK(record.find(R"("next_attempt_at":null,"last_error":null})") != std::string::npos);
+    const auto back = docket::decode_delivery(record);
+    REQUIRE(back);
+    CHECK(back->id == d.id);
+    CHECK(back->status == docket::delivery_status::dead);
+    CHECK(back->endpoint_id == "ep_1");
+    CHECK(back->round_start == 1);
+    CHECK_FALSE(back->next_attempt_at);
+    CHECK_FALSE(back->last_error);
+
+    docket::delivery_attempt a{3, 5000, 12, 502, "HTTP 502", "<html>\n\x01", "ep_1", "https://example.test/hook"};
+    CHECK(docket::encode(a) == R"({"number":3,"at":5000,"duration_ms":12,"status":502,"error":"HTTP 502",)"
+                               R"("response_prefix":"<html>\n\u0001","endpoint_id":"ep_1","url":"https://example.test/hook"})");
+    const auto attempt = docket::decode_attempt(docket::encode(a));
+    REQUIRE(attempt);
+    CHECK(attempt->number == 3);
+    CHECK(attempt->status == 502);
+    CHECK(attempt->response_prefix == a.response_prefix);
+    CHECK(attempt->url == a.url);
 }
 
 TEST_CASE("JSON numbers are written as std::to_chars writes them, hundredths by the fast path", "[encoding]") {
