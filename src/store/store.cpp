@@ -264,13 +264,14 @@ struct store::impl {
                 if (!s.ok()) errors[i] = std::make_exception_ptr(std::runtime_error("write: " + s.ToString()));
                 needs_sync = needs_sync || items[i].mode == commit_mode::durable;
             }
+            // The batches above went to RocksDB's WAL buffer (manual_wal_flush): one write hands
+            // them all to the file, and one fsync, if any item needs it, makes them durable. This
+            // is the group commit. Until then no item is answered.
+            const bool sync = fsync && needs_sync;
             std::exception_ptr sync_error;
-            if (fsync && needs_sync) {
-                // One fsync covers every batch written above: this is the group commit.
-                auto s = db->SyncWAL();
-                if (!s.ok()) sync_error = std::make_exception_ptr(std::runtime_error("WAL sync: " + s.ToString()));
-                syncs.fetch_add(1, std::memory_order_relaxed);
-            }
+            if (auto s = db->FlushWAL(sync); !s.ok())
+                sync_error = std::make_exception_ptr(std::runtime_error("WAL flush: " + s.ToString()));
+            if (sync) syncs.fetch_add(1, std::memory_order_relaxed);
             for (std::size_t i = 0; i < items.size(); ++i) {
                 if (items[i].done) items[i].done(errors[i] ? errors[i] : sync_error);
             }
@@ -350,6 +351,10 @@ std::unique_ptr<store> store::open(const config& cfg) {
     // One committer thread writes everything, so there is nothing to insert concurrently; and
     // only without concurrent inserts does a memtable use the insert hints set below.
     options.allow_concurrent_memtable_write = false;
+    // The WAL is written to its file only when the committer flushes it, once per group instead
+    // of a write() per batch (~30 % of the committer's time on intake went to those writes).
+    // store::write's progress records ride along with the next group's flush.
+    options.manual_wal_flush = true;
 
     rocksdb::BlockBasedTableOptions table;
     table.block_cache = rocksdb::NewLRUCache(cfg.block_cache);

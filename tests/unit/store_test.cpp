@@ -8,6 +8,7 @@
 #include <docket/store/store.hpp>
 
 #include <catch2/catch.hpp>
+#include <rocksdb/db.h>
 
 #include <algorithm>
 
@@ -151,6 +152,49 @@ TEST_CASE("many threads committing at once are all durable and all acknowledged"
     }
     auto s = store::store::open(cfg_for(dir));
     CHECK(queued_ids(*s).size() == threads * per_thread);
+}
+
+// What another process reading the data dir now would find: a read-only open replays the WAL
+// file as it is on disk (page cache included), which is what a restart after docket is killed
+// would see.
+bool in_wal_file(const std::filesystem::path& db_dir, const std::string& job_id) {
+    std::vector<std::string> names;
+    REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), db_dir.string(), &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    for (const auto& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    REQUIRE(rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), db_dir.string(), descriptors, &handles, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    std::string value;
+    const auto jobs = std::find(names.begin(), names.end(), "jobs") - names.begin();
+    REQUIRE(static_cast<std::size_t>(jobs) < names.size());
+    const bool found = db->Get(rocksdb::ReadOptions(), handles[jobs], job_id, &value).ok();
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    return found;
+}
+
+TEST_CASE("a commit is in the WAL file when it reports done, applied or durable, fsync or not", "[store]") {
+    // The committer leaves the WAL in RocksDB's buffer while it writes a group
+    // (manual_wal_flush) and must hand it to the file before it answers anyone.
+    for (const bool fsync : {false, true}) {
+        test::temp_dir dir;
+        auto c = cfg_for(dir);
+        c.fsync = fsync;
+        auto s = store::store::open(c);
+        auto b = s->new_batch();
+        b.put_job(nullptr, new_job("applied", 1));
+        s->commit_wait(std::move(b), store::commit_mode::applied);
+        CHECK(in_wal_file(c.data_dir, "applied"));
+        add(*s, new_job("durable", 2));
+        CHECK(in_wal_file(c.data_dir, "durable"));
+        // A direct write rides along with the next group.
+        auto w = s->new_batch();
+        w.put_job(nullptr, new_job("written", 3));
+        s->write(std::move(w));
+        add(*s, new_job("after", 4));
+        CHECK(in_wal_file(c.data_dir, "written"));
+    }
 }
 
 TEST_CASE("an applied commit is readable at once and waits for no fsync; a durable one fsyncs", "[store]") {
