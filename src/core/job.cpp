@@ -118,15 +118,18 @@ std::optional<job> decode_job(std::string_view bytes) {
     }
 }
 
-std::string new_job_id(timestamp now) {
-    // 48 bits of milliseconds then 80 random bits, in Crockford base32: ids sort by creation time
-    // and cannot be guessed from one another.
+std::string new_job_id(timestamp now) { return new_time_ordered_id("job_", now); }
+
+std::string new_time_ordered_id(std::string_view prefix, timestamp now) {
+    // 48 bits of milliseconds then 80 random bits, in Crockford base32 (its digits are in ASCII
+    // order): ids sort by creation time and cannot be guessed from one another.
     static constexpr char alphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
     const std::string rnd = random_id_bytes(10);
     unsigned char raw[16];
     for (int i = 0; i < 6; ++i) raw[i] = static_cast<unsigned char>(static_cast<std::uint64_t>(now) >> (40 - 8 * i));
     for (int i = 0; i < 10; ++i) raw[6 + i] = static_cast<unsigned char>(rnd[i]);
-    std::string out = "job_";
+    std::string out(prefix);
+    out.reserve(prefix.size() + 26);
     unsigned acc = 0;
     int bits = 0;
     for (unsigned char b : raw) {

@@ -2,6 +2,7 @@
 
 #include <docket/core/webhook.hpp>
 #include <docket/core/batch.hpp>
+#include <docket/core/job.hpp>
 #include <docket/core/encoding.hpp>
 #include "record_json.hpp"
 
@@ -110,8 +111,6 @@ std::optional<delivery_attempt> decode_attempt(std::string_view b) { return deco
 std::string encode(const batch_record& b) { return encode_as(b); }
 std::optional<batch_record> decode_batch(std::string_view bytes) { return decode_as<batch_record>(bytes); }
 
-std::string new_id(std::string_view prefix) {
-    return std::string(prefix) + base64url_encode(random_id_bytes(18));
-}
+std::string new_id(std::string_view prefix) { return new_time_ordered_id(prefix, now_ms()); }
 
 } // namespace docket

@@ -55,6 +55,20 @@ TEST_CASE("id bytes come fresh on every call, across the pool's refills", "[core
     CHECK(new_job_id(1'700'000'000'000) != new_job_id(1'700'000'000'000));
 }
 
+TEST_CASE("ids sort by the time they were made, whatever their random part", "[core]") {
+    // Steps of 1 ms to ~9 years, so every base32 digit of the time part rolls over somewhere.
+    std::string previous = new_time_ordered_id("msg_", 0);
+    for (std::int64_t t = 1; t < 300'000'000'000; t = t * 3 + 1) {
+        const auto id = new_time_ordered_id("msg_", t);
+        CHECK(id > previous);
+        previous = id;
+    }
+    const auto id = new_id("msg_");
+    CHECK(id.size() == 4 + 26);
+    CHECK(id.rfind("msg_", 0) == 0);
+    CHECK(new_id("msg_") != id);
+}
+
 TEST_CASE("ASCII case folding for protocol text", "[core]") {
     CHECK(ascii_lower('A') == 'a');
     CHECK(ascii_lower('z') == 'z');

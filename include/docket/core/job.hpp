@@ -69,4 +69,8 @@ std::optional<job> decode_job(std::string_view bytes);
 //! A new job id: "job_" + time-ordered, unguessable 26 characters.
 std::string new_job_id(timestamp now);
 
+//! `prefix` + 26 characters: the time in milliseconds, then 80 random bits. Ids made close in
+//! time sort next to each other, so records made together are stored together.
+std::string new_time_ordered_id(std::string_view prefix, timestamp now);
+
 } // namespace docket
