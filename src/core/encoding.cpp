@@ -123,10 +123,6 @@ std::string valid_utf8(std::string_view s, std::size_t max_bytes) {
     return out;
 }
 
-// Extraction results carry a thousand box coordinates a page, all in hundredths: those are printed
-// from an integer, which gives to_chars' digits (x/100 is the double nearest to that decimal, so no
-// shorter decimal reads back as it) at a fraction of the cost. From 1e5 up to_chars may choose an
-// exponent ("1e+05"), so larger values and negative ones take it.
 // Bytes that need nothing are copied in runs: a text page is thousands of them, and one append
 // per byte was a tenth of the time a page took.
 void append_json_string(std::string& out, std::string_view s) {
@@ -168,6 +164,10 @@ void append_json_string(std::string& out, std::string_view s) {
     out += '"';
 }
 
+// Extraction results carry a thousand box coordinates a page, all in hundredths: those are printed
+// from an integer, which gives to_chars' digits (x/100 is the double nearest to that decimal, so no
+// shorter decimal reads back as it) at a fraction of the cost. From 1e5 up to_chars may choose an
+// exponent ("1e+05"), so larger values and negative ones take it.
 void append_json_number(std::string& out, double v) {
     if (!std::isfinite(v)) v = 0;
     char buf[32];

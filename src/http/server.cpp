@@ -197,7 +197,8 @@ struct server::impl : std::enable_shared_from_this<impl> {
                 continue;
             }
             parser.body_limit(d.body_limit);
-            if (has_body && beast::iequals(msg[bhttp::field::expect], "100-continue")) {
+            // RFC 9110: never a 1xx to an HTTP/1.0 client (it sends its body after a wait of its own).
+            if (has_body && version >= 11 && iequals(msg[bhttp::field::expect], "100-continue")) {
                 static constexpr std::string_view cont = "HTTP/1.1 100 Continue\r\n\r\n";
                 stream.expires_after(cfg_.write_timeout);
                 auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(cont), k_tuple);

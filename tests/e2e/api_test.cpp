@@ -9,6 +9,11 @@
 #include <set>
 #include <thread>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 using namespace docket;
 using namespace docket::test;
 using namespace std::chrono_literals;
@@ -116,6 +121,73 @@ TEST_CASE("oversized uploads get 413 before the body is read, chunked ones while
     auto big = submit(c3, srv.auth(), "%PDF-1.4\n" + std::string((1 << 20) + 10, 'a'));
     CHECK(big.status == 413);
     CHECK(c3.request("GET", "/healthz").status == 200); // and the service is fine
+}
+
+namespace {
+
+// One TCP connection with a receive deadline, for exchanges the test client hides (interim replies).
+struct raw_socket {
+    int fd = -1;
+    explicit raw_socket(unsigned short port) {
+        fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        timeval tv{5, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(port);
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    }
+    ~raw_socket() { ::close(fd); }
+    void send_all(const std::string& s) {
+        for (std::size_t at = 0; at < s.size();) {
+            const auto n = ::send(fd, s.data() + at, s.size() - at, MSG_NOSIGNAL);
+            REQUIRE(n > 0);
+            at += static_cast<std::size_t>(n);
+        }
+    }
+    // Everything that arrives until `until` is in it, or the deadline passes (then what came).
+    std::string read_until(const std::string& until) {
+        std::string got;
+        char buf[4096];
+        while (got.find(until) == std::string::npos) {
+            const auto n = ::recv(fd, buf, sizeof buf, 0);
+            if (n <= 0) break;
+            got.append(buf, static_cast<std::size_t>(n));
+        }
+        return got;
+    }
+};
+
+} // namespace
+
+TEST_CASE("Expect: 100-continue gets an interim 100 before the body is sent, from HTTP/1.1 only", "[e2e][api]") {
+    docket_server srv;
+    srv.start();
+    const auto [type, body] = multipart({}, "a.pdf", make_pdf({"continue"}), "application/pdf");
+    const auto head = [&](const char* version) {
+        return std::string("POST /v1/jobs ") + version + "\r\nHost: x\r\nAuthorization: Bearer " + srv.key() +
+               "\r\nContent-Type: " + type + "\r\nContent-Length: " + std::to_string(body.size()) +
+               "\r\nExpect: 100-continue\r\n\r\n";
+    };
+    {
+        raw_socket s(srv.port());
+        s.send_all(head("HTTP/1.1"));
+        // The body has not been sent: the only thing that can arrive is the interim reply.
+        CHECK(s.read_until("\r\n\r\n") == "HTTP/1.1 100 Continue\r\n\r\n");
+        s.send_all(body);
+        const auto reply = s.read_until("}");
+        CHECK(reply.rfind("HTTP/1.1 202 Accepted\r\n", 0) == 0);
+        CHECK(reply.find("\"status\":\"queued\"") != std::string::npos);
+    }
+    {
+        // RFC 9110: no 1xx to an HTTP/1.0 client; it sends its body after a wait of its own.
+        raw_socket s(srv.port());
+        s.send_all(head("HTTP/1.0") + body);
+        const auto reply = s.read_until("}");
+        CHECK(reply.rfind("HTTP/1.0 202 Accepted\r\n", 0) == 0);
+        CHECK(reply.find("100 Continue") == std::string::npos);
+    }
 }
 
 TEST_CASE("unsupported types get 415 by magic bytes; malformed input gets 400 with a code", "[e2e][api]") {

@@ -32,6 +32,7 @@ public:
         return http_client("127.0.0.1", port_, timeout);
     }
     const std::string& key() const { return key_; }
+    unsigned short port() const { return port_; }
     std::vector<std::pair<std::string, std::string>> auth(const std::string& key = {}) const {
         return {{"Authorization", "Bearer " + (key.empty() ? key_ : key)}};
     }
