@@ -116,9 +116,9 @@ public:
     void commit_wait(batch&& b, commit_mode mode = commit_mode::durable);
     //! WAL fsyncs the committer has made since the store opened (each covers a group of commits).
     std::uint64_t wal_syncs() const;
-    //! Applies the batch at once (readers see it) without the committer: its WAL record reaches
-    //! the file with the committer's next group, and the disk with the next fsync. For what a
-    //! crash may lose (a claim, progress).
+    //! Applies the batch at once without the committer and without waiting for fsync: in the WAL
+    //! file (the OS's page cache) when it returns, so it survives a crash of docket but not of
+    //! the machine; the next durable commit covers it. For claims and progress.
     void write(batch&& b);
 
     std::optional<job> get_job(std::string_view id) const;
