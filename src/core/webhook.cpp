@@ -3,7 +3,6 @@
 #include <docket/core/webhook.hpp>
 #include <docket/core/batch.hpp>
 #include <docket/core/job.hpp>
-#include <docket/core/encoding.hpp>
 #include "record_json.hpp"
 
 #include <boost/describe.hpp>

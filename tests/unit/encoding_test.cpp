@@ -5,6 +5,7 @@
 #include <docket/core/webhook.hpp>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 
 #include <charconv>
@@ -208,6 +209,9 @@ TEST_CASE("a job record reads back field for field, and as the JSON a parser see
     const auto record = docket::encode_job(j);
     CHECK(docket::is_valid_utf8(record));
     const auto parsed = boost::json::parse(record).as_object(); // well-formed JSON, not just readable by decode_job
+    // Byte for byte what Boost.JSON writes for that value (it wrote these records before): key
+    // order, escapes and numbers alike.
+    CHECK(boost::json::serialize(parsed) == record);
     CHECK(parsed.at("metadata").as_string() == j.metadata);
     CHECK(parsed.at("document").at("pages").as_int64() == 3);
 
@@ -277,6 +281,7 @@ TEST_CASE("delivery and attempt records are written in the layout earlier versio
     d.round_start = 1;
     const auto record = docket::encode(d);
     CHECK(record.find(R"("next_attempt_at":null,"last_error":null})") != std::string::npos);
+    CHECK(boost::json::serialize(boost::json::parse(record)) == record);
     const auto back = docket::decode_delivery(record);
     REQUIRE(back);
     CHECK(back->id == d.id);
@@ -289,6 +294,7 @@ TEST_CASE("delivery and attempt records are written in the layout earlier versio
     docket::delivery_attempt a{3, 5000, 12, 502, "HTTP 502", "<html>\n\x01", "ep_1", "https://example.test/hook"};
     CHECK(docket::encode(a) == R"({"number":3,"at":5000,"duration_ms":12,"status":502,"error":"HTTP 502",)"
                                R"("response_prefix":"<html>\n\u0001","endpoint_id":"ep_1","url":"https://example.test/hook"})");
+    CHECK(boost::json::serialize(boost::json::parse(docket::encode(a))) == docket::encode(a));
     const auto attempt = docket::decode_attempt(docket::encode(a));
     REQUIRE(attempt);
     CHECK(attempt->number == 3);
