@@ -34,6 +34,9 @@ scenarios:
            processes at a time, on the same generated files (--docs, --pages, --ocr-pages)
   memory   docket's RSS idle, holding --idle-connections idle keep-alive connections, and each
            second over an open loop of --requests jobs (default 1000000) at --rate (default 500)
+  fields   typed-field accuracy (P/R/F1 per type, field, text layer or OCR; row F1; statements
+           reconciled; calibration) on --docs generated documents of each type, half of them
+           scanned, and the time fields add per page; --corpus DIR scores real documents too
   scale    closed-loop intake on an empty queue, then with --queued jobs waiting (written to the
            store before start); seconds from start to ready with them, and after a SIGTERM restart
 
@@ -46,6 +49,7 @@ options:
   --docs N           extract: text PDFs (default 10)
   --pages N          extract: pages per text PDF (default 50)
   --ocr-pages N      extract: 300-dpi page images to OCR (default 4)
+  --corpus DIR       fields: docs/<type>/<name>.* with truth/<type>/<name>.json beside them
   --idle-connections N  memory: idle keep-alive connections (default 10000)
   --queued N         scale: jobs waiting in the deep-queue run (default 1000000)
   --json FILE        write the report as JSON
@@ -116,6 +120,9 @@ int bench_main(const std::vector<std::string>& args) {
         } else if (name == "queued") {
             o.queued = std::strtoull(value.c_str(), nullptr, 10);
             if (o.queued == 0) return bad(name);
+        } else if (name == "corpus") {
+            if (!std::filesystem::is_directory(value)) return bad(name);
+            o.corpus = value;
         } else if (name != "json" && name != "chart") {
             std::fprintf(stderr, "docket bench: unknown option --%s\n%s", name.c_str(), k_usage);
             return 2;
@@ -136,6 +143,7 @@ int bench_main(const std::vector<std::string>& args) {
     else if (scenario == "extract") r = extract_scenario(o);
     else if (scenario == "memory") r = memory_scenario(o);
     else if (scenario == "scale") r = scale_scenario(o);
+    else if (scenario == "fields") r = fields_scenario(o);
     else {
         std::fprintf(stderr, "docket bench: unknown scenario '%s'\n%s", scenario.c_str(), k_usage);
         return 2;

@@ -23,6 +23,7 @@ struct bench_options {
     unsigned ocr_pages = 4;                           //!< extract: 300-dpi page images
     unsigned idle_connections = 10000;                //!< memory: idle keep-alive connections to hold
     std::uint64_t queued = 1'000'000;                 //!< scale: jobs waiting before the deep-queue run
+    std::string corpus;                               //!< fields: a directory of real documents with truth
     std::vector<std::string> server_args;            //!< passed on to `docket serve`
 };
 
@@ -55,5 +56,11 @@ report memory_scenario(const bench_options& o);
 //! Closed-loop intake on an empty queue, then on a store holding --queued waiting jobs; the
 //! seconds from start to ready with that queue, first start and after SIGTERM.
 report scale_scenario(const bench_options& o);
+
+//! Typed-field precision, recall and F1 per type, field and path (text layer, OCR) on --docs
+//! generated documents of each type, row F1, statements reconciled, how often a value given
+//! confidence >= 0.9 is right, and the time fields add to a text-layer page; with --corpus, the
+//! same figures for a directory of real documents with truth.
+report fields_scenario(const bench_options& o);
 
 } // namespace docket::bench

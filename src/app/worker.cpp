@@ -14,6 +14,7 @@ int worker(int fd) {
                                   -> outcome<sandbox::reply> {
         const auto* op = h.if_contains("op");
         if (op && *op == "extract") return extract::serve_extract(h, payload, interim);
+        if (op && *op == "fields") return extract::serve_fields(h, payload);
         if (op && *op == "unzip") return intake::serve_unzip(h, payload);
         return failure(errc::internal, "unknown worker request");
     });

@@ -76,6 +76,11 @@ std::string encode_job(const job& j) {
     w.text("batch_id", j.batch_id, false);
     w.number("pages_done", j.pages_done, false);
     w.number("pages_total", j.pages_total, false);
+    w.text("locale", j.locale, false);
+    if (j.min_confidence) {
+        w.key("min_confidence");
+        append_json_number(out, *j.min_confidence);
+    }
     w.close();
     return out;
 }
@@ -112,6 +117,8 @@ std::optional<job> decode_job(std::string_view bytes) {
         get_optional(o, "batch_id", j.batch_id);
         get_optional(o, "pages_done", j.pages_done);
         get_optional(o, "pages_total", j.pages_total);
+        get_optional(o, "locale", j.locale);
+        if (const auto* m = o.if_contains("min_confidence"); m && m->is_number()) j.min_confidence = m->to_number<double>();
         return j;
     } catch (const std::exception&) {
         return std::nullopt;

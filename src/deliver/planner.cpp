@@ -2,6 +2,7 @@
 // and URL checks, called by the API when a webhook URL is submitted or registered.
 
 #include <docket/deliver/planner.hpp>
+#include <docket/extract/extractor.hpp>
 
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
@@ -31,7 +32,18 @@ std::string event_payload(const job& j, std::string_view result_json, timestamp 
                       {"metadata", json::parse(j.metadata)}};
     if (j.status == job_status::succeeded) {
         if (result_json.size() <= cfg.max_inline_result) data["result"] = json::parse(result_json);
-        else data["result_url"] = cfg.public_url + "/v1/jobs/" + j.id + "/result";
+        else {
+            data["result_url"] = cfg.public_url + "/v1/jobs/" + j.id + "/result";
+            // The typed values travel inline whatever the result's size: most receivers want
+            // just them, and fetching the result back costs a round trip per document.
+            if (auto typed = extract::fields_view(result_json)) {
+                boost::system::error_code ec;
+                auto v = json::parse(*typed, ec);
+                if (!ec && v.is_object())
+                    for (const char* k : {"fields", "confidence", "needs_review"})
+                        if (const auto* m = v.get_object().if_contains(k)) data[k] = *m;
+            }
+        }
     } else if (j.error) {
         data["error"] = json::object{{"code", j.error->code}, {"message", j.error->message}};
     }

@@ -6,6 +6,7 @@
 #include <docket/extract/ocr.hpp>
 #include <docket/core/encoding.hpp>
 #include <docket/core/log.hpp>
+#include <docket/fields/reader.hpp>
 
 #include <boost/json.hpp>
 
@@ -342,6 +343,74 @@ outcome<std::vector<page_text>> text_pages(std::string_view bytes, const options
     return pages;
 }
 
+
+// A plain-text page has no boxes: its characters are laid on a grid (a column 0.6 wide, a line
+// 1.2 high, as a monospaced font), so the field rules see its rows and its columns of spaces.
+std::vector<word> grid_words(const std::string& text) {
+    std::vector<word> out;
+    double y = 0;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        auto nl = text.find('\n', start);
+        if (nl == std::string::npos) nl = text.size();
+        const std::string_view line(text.data() + start, nl - start);
+        std::size_t col = 0, i = 0;
+        while (i < line.size()) {
+            if (line[i] == ' ' || line[i] == '\t' || line[i] == '\r') {
+                col += line[i] == '\t' ? 8 - col % 8 : 1;
+                ++i;
+                continue;
+            }
+            const std::size_t b = i, bcol = col;
+            while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') {
+                if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++col; // count characters, not bytes
+                ++i;
+            }
+            out.push_back({std::string(line.substr(b, i - b)), 0.6 * static_cast<double>(bcol), y,
+                           0.6 * static_cast<double>(col), y + 1.0, 100.0});
+        }
+        y += 1.2;
+        start = nl + 1;
+    }
+    return out;
+}
+
+// The typed fields of a whole document's pages, as members to splice into its result.
+std::string fields_members(std::vector<page_text>& pages, std::int64_t first_number, std::string_view document_type,
+                           const options& opt) {
+    std::vector<fields::page> in;
+    in.reserve(pages.size());
+    for (std::size_t i = 0; i < pages.size(); ++i) {
+        auto& p = pages[i];
+        if (p.words.empty() && !p.text.empty() && p.source == "text") p.words = grid_words(p.text);
+        fields::page f;
+        f.number = first_number + static_cast<std::int64_t>(i);
+        f.ocr = p.source == "ocr";
+        f.width = p.width;
+        f.height = p.height;
+        f.words.reserve(p.words.size());
+        for (const auto& w : p.words) {
+            std::string_view t = w.text;
+            while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+            while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\n')) t.remove_suffix(1);
+            f.words.push_back({t, {w.x0, w.y0, w.x1, w.y1}, w.confidence});
+        }
+        in.push_back(std::move(f));
+    }
+    fields::options fo;
+    fo.document_type = std::string(document_type);
+    fo.language = opt.language;
+    fo.locale = opt.locale;
+    fo.min_confidence = opt.min_confidence;
+    return fields::render_members(fields::analyze(in, fo));
+}
+
+void splice_members(std::string& result, const std::string& members) {
+    result.pop_back(); // the closing brace
+    result += ',';
+    result += members;
+    result += '}';
+}
 } // namespace
 
 outcome<extraction> extract_document(std::string_view bytes, std::string_view media_type, std::string_view document_type,
@@ -357,7 +426,56 @@ outcome<extraction> extract_document(std::string_view bytes, std::string_view me
         pages = image_pages(bytes, media_type, opt, total);
     }
     if (!pages) return pages.error();
-    return extraction{build_result(document_type, *pages, opt.first_page + 1), total};
+    const bool whole = opt.fields && opt.first_page == 0 && static_cast<std::int64_t>(pages->size()) == total;
+    std::string members = whole ? fields_members(*pages, 1, document_type, opt) : std::string();
+    std::string result = build_result(document_type, *pages, opt.first_page + 1);
+    if (whole) splice_members(result, members);
+    return extraction{std::move(result), total};
+}
+
+outcome<std::string> add_fields(std::string_view result_json, std::string_view document_type, const options& opt) {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(result_json, ec);
+    const auto* o = ec ? nullptr : v.if_object();
+    const auto* list = o ? o->if_contains("pages") : nullptr;
+    if (!list || !list->is_array()) return failure(errc::internal, "a result to add fields to has no pages");
+    std::vector<page_text> pages;
+    try {
+        for (const auto& pv : list->get_array()) {
+            const auto& po = pv.as_object();
+            page_text p;
+            p.text = std::string(po.at("text").as_string());
+            p.source = std::string(po.at("source").as_string());
+            if (const auto* ws = po.if_contains("words")) {
+                p.width = po.at("width").to_number<double>();
+                p.height = po.at("height").to_number<double>();
+                for (const auto& wv : ws->as_array()) {
+                    const auto& wo = wv.as_object();
+                    const auto& b = wo.at("bbox").as_array();
+                    p.words.push_back({std::string(wo.at("text").as_string()), b.at(0).to_number<double>(),
+                                       b.at(1).to_number<double>(), b.at(2).to_number<double>(), b.at(3).to_number<double>(),
+                                       wo.at("confidence").to_number<double>()});
+                }
+            }
+            pages.push_back(std::move(p));
+        }
+    } catch (const std::exception&) {
+        return failure(errc::internal, "a result to add fields to is not a result");
+    }
+    std::string out(result_json);
+    splice_members(out, fields_members(pages, 1, document_type, opt));
+    return out;
+}
+
+std::optional<std::string> fields_view(std::string_view result_json) {
+    // The typed members follow page_count, written last; no key of a page is "fields", and the
+    // pages' texts escape their quotes, so the first match is the members' start.
+    constexpr std::string_view k_members = R"(,"fields":)";
+    const auto at = result_json.find(k_members);
+    if (at == std::string_view::npos || result_json.back() != '}') return std::nullopt;
+    std::string out = "{";
+    out += result_json.substr(at + 1);
+    return out;
 }
 
 outcome<std::string> merge_results(const std::vector<std::string>& parts) {
@@ -417,24 +535,89 @@ bool is_retryable(errc code) noexcept {
     return code != errc::invalid_document && code != errc::unsupported_yet && code != errc::limit_exceeded;
 }
 
-outcome<std::string> result_to_csv(std::string_view result_json) {
+namespace {
+
+void csv_cell(std::string& csv, std::string_view text) {
+    csv += '"';
+    if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos) {
+        // A negative amount stays a number: only text that is not one is defused.
+        const bool numeric = text.size() > 1 && text.front() == '-' &&
+                             text.find_first_not_of("0123456789.", 1) == std::string_view::npos;
+        if (!numeric) csv += '\'';
+    }
+    for (const char c : text) {
+        if (c == '"') csv += '"';
+        csv += c;
+    }
+    csv += '"';
+}
+
+std::string scalar_text(const boost::json::value& v) {
+    if (v.is_string()) return std::string(v.get_string());
+    if (v.is_null()) return "";
+    if (v.is_bool()) return v.get_bool() ? "true" : "false";
+    return boost::json::serialize(v);
+}
+
+} // namespace
+
+outcome<std::string> result_to_csv(std::string_view result_json, csv_view view) {
     boost::system::error_code ec;
     auto v = boost::json::parse(result_json, ec);
     const auto* o = ec ? nullptr : v.if_object();
     const auto* pages = o ? o->if_contains("pages") : nullptr;
     if (!pages || !pages->is_array()) return failure(errc::internal, "stored result has no pages");
-    std::string csv = "page,text\r\n";
+    const auto* fields = o->if_contains("fields");
+    std::string csv;
+    if (view == csv_view::typed && fields && fields->is_object()) {
+        const auto& f = fields->get_object();
+        const char* list_name = f.contains("line_items") ? "line_items" : f.contains("transactions") ? "transactions" : nullptr;
+        if (!list_name) {
+            // generic: the key-value pairs found on the pages
+            csv = "key,value\r\n";
+            if (const auto* kv = o->if_contains("key_values"); kv && kv->is_array())
+                for (const auto& e : kv->get_array()) {
+                    csv_cell(csv, scalar_text(e.at("key")));
+                    csv += ',';
+                    csv_cell(csv, scalar_text(e.at("value")));
+                    csv += "\r\n";
+                }
+            return csv;
+        }
+        // One row per item, after the document's scalar fields (repeated on every row).
+        std::vector<std::string> head, item_keys;
+        for (const auto& [k, val] : f)
+            if (!val.is_array() && !val.is_object()) head.emplace_back(k);
+        const auto& items = f.at(list_name).as_array();
+        item_keys = std::string_view(list_name) == "line_items"
+                        ? std::vector<std::string>{"description", "quantity", "unit_price", "total"}
+                        : std::vector<std::string>{"date", "description", "amount", "balance"};
+        for (const auto& h : head) csv += h + ',';
+        for (std::size_t i = 0; i < item_keys.size(); ++i) csv += (i ? "," : "") + std::string(list_name == std::string_view("line_items") ? "item_" : "transaction_") + item_keys[i];
+        csv += "\r\n";
+        auto row = [&](const boost::json::object* item) {
+            for (const auto& h : head) {
+                csv_cell(csv, scalar_text(f.at(h)));
+                csv += ',';
+            }
+            for (std::size_t i = 0; i < item_keys.size(); ++i) {
+                if (i) csv += ',';
+                const auto* cell = item ? item->if_contains(item_keys[i]) : nullptr;
+                csv_cell(csv, cell ? scalar_text(*cell) : "");
+            }
+            csv += "\r\n";
+        };
+        if (items.empty()) row(nullptr);
+        for (const auto& it : items) row(&it.as_object());
+        return csv;
+    }
+    csv = "page,text\r\n";
     for (const auto& p : pages->get_array()) {
         const auto& po = p.as_object();
         csv += std::to_string(po.at("number").to_number<std::int64_t>());
-        csv += ",\"";
-        const auto& text = po.at("text").as_string();
-        if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos) csv += '\'';
-        for (const char c : text) {
-            if (c == '"') csv += '"';
-            csv += c;
-        }
-        csv += "\"\r\n";
+        csv += ',';
+        csv_cell(csv, po.at("text").as_string());
+        csv += "\r\n";
     }
     return csv;
 }

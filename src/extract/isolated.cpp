@@ -20,7 +20,9 @@ outcome<extraction> extract_in(sandbox::child& c, const document_request& r, con
                         {"max_pixels", r.opt.max_pixels},
                         {"dpi", r.opt.dpi},
                         {"first_page", r.opt.first_page},
-                        {"page_count", r.opt.page_count}};
+                        {"page_count", r.opt.page_count},
+                        {"min_confidence", r.opt.min_confidence},
+                        {"locale", r.opt.locale}};
     auto reply = c.call(std::move(header), r.bytes, deadline, [&](const json::object& m) {
         if (progress) progress(m.at("done").to_number<std::int64_t>(), m.at("total").to_number<std::int64_t>());
     });
@@ -37,6 +39,8 @@ outcome<sandbox::reply> serve_extract(const json::object& h, std::string& payloa
     opt.dpi = h.at("dpi").to_number<int>();
     opt.first_page = h.at("first_page").to_number<std::int64_t>();
     opt.page_count = h.at("page_count").to_number<std::int64_t>();
+    opt.min_confidence = h.at("min_confidence").to_number<double>();
+    opt.locale = std::string(h.at("locale").as_string());
     // Progress at most every 200 ms: enough for a client polling, cheap for small pages.
     auto last = sandbox::steady::now();
     opt.on_page = [&](std::int64_t done, std::int64_t total) {
@@ -49,6 +53,32 @@ outcome<sandbox::reply> serve_extract(const json::object& h, std::string& payloa
     sandbox::reply out;
     out.header = {{"pages", r->pages}};
     out.frames.push_back(std::move(r->result_json));
+    return out;
+}
+
+outcome<extraction> fields_in(sandbox::child& c, extraction whole, const document_request& r) {
+    const auto deadline = r.deadline == sandbox::steady::time_point{} ? sandbox::steady::now() + c.limit().timeout : r.deadline;
+    json::object header{{"op", "fields"},
+                        {"document_type", r.document_type},
+                        {"language", r.opt.language},
+                        {"min_confidence", r.opt.min_confidence},
+                        {"locale", r.opt.locale}};
+    auto reply = c.call(std::move(header), whole.result_json, deadline, {});
+    if (!reply) return reply.error();
+    if (reply->frames.size() != 1) return failure(errc::internal, "the worker's reply has no result");
+    whole.result_json = std::move(reply->frames.front());
+    return whole;
+}
+
+outcome<sandbox::reply> serve_fields(const json::object& h, std::string& payload) {
+    options opt;
+    opt.language = std::string(h.at("language").as_string());
+    opt.min_confidence = h.at("min_confidence").to_number<double>();
+    opt.locale = std::string(h.at("locale").as_string());
+    auto r = add_fields(payload, std::string(h.at("document_type").as_string()), opt);
+    if (!r) return r.error();
+    sandbox::reply out;
+    out.frames.push_back(std::move(*r));
     return out;
 }
 

@@ -3,6 +3,7 @@
 // a small page.
 
 #include <docket/extract/ocr.hpp>
+#include <docket/extract/preprocess.hpp>
 
 #include <leptonica/allheaders.h>
 #include <tesseract/capi.h>
@@ -10,6 +11,7 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -60,7 +62,8 @@ TessBaseAPI* engine_for(const tesseract_library& t, const std::string& language)
             t->TessBaseAPIDelete(api);
         }
     };
-    static std::map<std::string, std::unique_ptr<TessBaseAPI, engine_deleter>> engines;
+    // One set per thread: an engine is not to be shared, and `docket bench fields` OCRs on two threads.
+    thread_local std::map<std::string, std::unique_ptr<TessBaseAPI, engine_deleter>> engines;
     auto it = engines.find(language);
     if (it != engines.end()) return it->second.get();
     std::unique_ptr<TessBaseAPI, engine_deleter> api(t.TessBaseAPICreate(), engine_deleter{&t});
@@ -119,9 +122,12 @@ outcome<page_text> ocr_image(Pix* image, const std::string& language, int dpi) {
     const tesseract_library& t = *loaded;
     auto* api = engine_for(t, language);
     if (!api) return failure(errc::internal, "cannot initialise OCR for language '" + language + "'");
+    prepared ready = prepare_for_ocr(image);
+    Pix* input = ready.image ? ready.image : image;
+    const double scale = ready.image ? ready.scale : 1.0;
     t.TessBaseAPISetPageSegMode(api, tesseract::PSM_AUTO);
-    t.TessBaseAPISetImage2(api, image);
-    t.TessBaseAPISetSourceResolution(api, dpi);
+    t.TessBaseAPISetImage2(api, input);
+    t.TessBaseAPISetSourceResolution(api, static_cast<int>(dpi * scale));
     if (t.TessBaseAPIRecognize(api, nullptr) != 0) {
         t.TessBaseAPIClear(api);
         return failure(errc::invalid_document, "OCR could not process the image");
@@ -143,7 +149,9 @@ outcome<page_text> ocr_image(Pix* image, const std::string& language, int dpi) {
             if (w.empty()) continue;
             int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
             t.TessPageIteratorBoundingBox(t.TessResultIteratorGetPageIterator(it), tesseract::RIL_WORD, &x0, &y0, &x1, &y1);
-            page.words.push_back({std::move(w), double(x0), double(y0), double(x1), double(y1),
+            // Boxes in the original image's pixels (of the straightened page, when it was turned).
+            auto px = [scale](int v) { return std::round(v / scale * 10) / 10; };
+            page.words.push_back({std::move(w), px(x0), px(y0), px(x1), px(y1),
                                   t.TessResultIteratorConfidence(it, tesseract::RIL_WORD)});
         } while (t.TessResultIteratorNext(it, tesseract::RIL_WORD));
         t.TessResultIteratorDelete(it);

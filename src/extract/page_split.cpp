@@ -81,7 +81,9 @@ outcome<extraction> extract_spread(sandbox::pool& pool, sandbox::child& home, do
             if (progress) progress(1 + done, total);
         });
         if (!rest) return rest.error();
-        return joined({{0, std::move(first->result_json)}, {1, std::move(rest->result_json)}}, total);
+        auto whole = joined({{0, std::move(first->result_json)}, {1, std::move(rest->result_json)}}, total);
+        if (!whole) return whole;
+        return fields_in(home, std::move(*whole), r);
     }
 
     split_state st;
@@ -121,7 +123,9 @@ outcome<extraction> extract_spread(sandbox::pool& pool, sandbox::child& home, do
     work(home, false);
     for (auto& t : threads) t.join();
     if (st.failed_at) return st.failure;
-    return joined(std::move(st.pieces), total);
+    auto whole = joined(std::move(st.pieces), total);
+    if (!whole) return whole;
+    return fields_in(home, std::move(*whole), r);
 }
 
 } // namespace docket::extract

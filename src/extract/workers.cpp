@@ -78,6 +78,8 @@ void workers::process(const queue::entry& e) {
         // The untrusted document is parsed in the worker process, never in this one.
         options opt = doc_options_;
         opt.language = claimed.language.value_or("eng");
+        opt.locale = claimed.locale.value_or("");
+        opt.min_confidence = claimed.min_confidence.value_or(0.8);
         // Progress is written at most every 100 ms: each write reads and rewrites the job record,
         // and a text page takes well under a millisecond. (extract_spread calls this from one
         // thread at a time.)

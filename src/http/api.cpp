@@ -79,6 +79,8 @@ json::object job_view(const job& j) {
     o["error"] = j.error ? json::value(json::object{{"code", j.error->code}, {"message", j.error->message}})
                          : json::value(nullptr);
     if (j.language) o["language"] = *j.language;
+    if (j.locale) o["locale"] = *j.locale;
+    if (j.min_confidence) o["min_confidence"] = *j.min_confidence;
     if (j.webhook_url) o["webhook_url"] = *j.webhook_url;
     if (j.batch_id) o["batch_id"] = *j.batch_id;
     if (j.pages_done) o["progress"] = json::object{{"pages_done", *j.pages_done}, {"pages_total", j.pages_total.value_or(0)}};
@@ -223,6 +225,8 @@ struct job_handlers : scope {
         j.priority = sub->priority;
         j.document_type = sub->document_type;
         j.language = sub->language;
+        j.locale = sub->locale;
+        j.min_confidence = sub->min_confidence;
         j.webhook_url = sub->webhook_url;
         j.webhook_secret = sub->webhook_secret;
         j.metadata = sub->metadata;
@@ -293,6 +297,8 @@ struct job_handlers : scope {
             j.priority = sub.priority;
             j.document_type = sub.document_type;
             j.language = sub.language;
+            j.locale = sub.locale;
+            j.min_confidence = sub.min_confidence;
             j.webhook_url = sub.webhook_url;
             j.webhook_secret = sub.webhook_secret;
             j.metadata = sub.metadata;
@@ -372,8 +378,11 @@ struct job_handlers : scope {
         auto body = co_await offload(ctx.blocking, [&] { return ctx.store.get_result(id); });
         if (!body) co_return co_await missing(id);
         const auto format = target.param("format").value_or("json");
+        const auto view = target.param("view").value_or("full");
+        if (view != "full" && view != "fields" && view != "pages")
+            co_return error_reply(failure(errc::invalid_field, "view must be full, fields or pages"));
         if (format == "csv") {
-            auto csv = extract::result_to_csv(*body);
+            auto csv = extract::result_to_csv(*body, view == "pages" ? extract::csv_view::pages : extract::csv_view::typed);
             if (!csv) co_return error_reply(csv.error());
             reply r;
             r.content_type = "text/csv; charset=utf-8";
@@ -382,7 +391,13 @@ struct job_handlers : scope {
         }
         if (format != "json") co_return error_reply(failure(errc::invalid_field, "format must be json or csv"));
         reply r;
-        r.body = std::move(*body);
+        if (view == "fields") {
+            auto typed = extract::fields_view(*body);
+            if (!typed) co_return error_reply(failure(errc::not_found, "job " + id + " was extracted without typed fields"));
+            r.body = std::move(*typed);
+        } else {
+            r.body = std::move(*body);
+        }
         co_return r;
     }
 

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 namespace docket::intake {
 namespace {
@@ -30,9 +31,9 @@ outcome<void> set_metadata(submission& s, const boost::json::value& v, const con
 // Applies one text field; the single place that knows the field names and their rules.
 outcome<void> set_field(submission& s, std::string_view name, std::string_view value, const config& cfg) {
     if (name == "document_type") {
-        static constexpr std::string_view types[] = {"generic", "invoice", "receipt", "bank_statement"};
+        static constexpr std::string_view types[] = {"generic", "invoice", "receipt", "bank_statement", "auto"};
         if (std::find(std::begin(types), std::end(types), value) == std::end(types))
-            return invalid("document_type must be one of generic, invoice, receipt, bank_statement");
+            return invalid("document_type must be one of generic, invoice, receipt, bank_statement, auto");
         s.document_type = std::string(value);
     } else if (name == "priority") {
         auto p = parse_job_priority(value);
@@ -45,6 +46,19 @@ outcome<void> set_field(submission& s, std::string_view name, std::string_view v
         });
         if (!ok) return invalid("language must look like eng, deu+eng or chi_sim");
         s.language = std::string(value);
+    } else if (name == "locale") {
+        // A BCP 47 tag as far as dates need it: "en-US", "de", "pt_BR".
+        const bool ok = value.size() >= 2 && value.size() <= 16 && std::all_of(value.begin(), value.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+        });
+        if (!ok) return invalid("locale must look like en-US or de-DE");
+        s.locale = std::string(value);
+    } else if (name == "min_confidence") {
+        double v = -1;
+        const auto r = std::from_chars(value.data(), value.data() + value.size(), v);
+        if (r.ec != std::errc() || r.ptr != value.data() + value.size() || !(v >= 0 && v <= 1))
+            return invalid("min_confidence must be a number from 0 to 1");
+        s.min_confidence = v;
     } else if (name == "webhook_url") {
         auto u = boost::urls::parse_absolute_uri(value);
         if (!u || value.size() > 2048 || (u->scheme() != "http" && u->scheme() != "https") || u->host().empty())
@@ -123,6 +137,11 @@ outcome<submission> parse_json_submission(std::string_view body, const config& c
             if (auto ok = set_metadata(s, value, cfg); !ok) return ok.error();
             continue;
         }
+        if (name == "min_confidence" && value.is_number()) {
+            const auto text = boost::json::serialize(value);
+            if (auto ok = set_field(s, name, text, cfg); !ok) return ok.error();
+            continue;
+        }
         if (!value.is_string()) return invalid("field '" + std::string(name) + "' must be a string");
         const auto& str = value.get_string();
         const std::string_view text(str.data(), str.size());
@@ -156,6 +175,9 @@ std::string request_hash(const submission& s) {
     add(s.webhook_url.value_or(""));
     add(s.webhook_secret.value_or(""));
     add(s.metadata);
+    // Added later: only when given, so a request without them hashes as it did before.
+    if (s.locale) add("locale=" + *s.locale);
+    if (s.min_confidence) add("min_confidence=" + std::to_string(*s.min_confidence));
     return hex_encode(sha256(input));
 }
 

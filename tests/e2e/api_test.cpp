@@ -55,10 +55,13 @@ TEST_CASE("a PDF sent as multipart and as base64 JSON is extracted, readable as 
         auto body = parse_json(result.body);
         CHECK(body.at("page_count").as_int64() == 2);
         CHECK(json_str(body.at("pages").at(0), "text").find("Quarterly report for ACME") != std::string::npos);
-        auto csv = c.request("GET", "/v1/jobs/" + id + "/result?format=csv", srv.auth());
+        auto csv = c.request("GET", "/v1/jobs/" + id + "/result?format=csv&view=pages", srv.auth());
         CHECK(csv.status == 200);
         CHECK(csv.header("content-type")->find("text/csv") == 0);
         CHECK(csv.body.find("2,\"Second page with totals 991.20") != std::string::npos);
+        // Without view=pages, the typed rows: key,value pairs for generic, line items for an invoice.
+        auto typed = c.request("GET", "/v1/jobs/" + id + "/result?format=csv", srv.auth());
+        CHECK(typed.body.rfind(filename == "doc.pdf" ? "key,value\r\n" : "merchant,", 0) == 0);
     }
     auto job1 = parse_json(c.request("GET", "/v1/jobs/" + json_str(accepted, "id"), srv.auth()).body);
     CHECK(job1.at("metadata").at("ref").as_string() == "A-1");

@@ -26,26 +26,27 @@ TEST_CASE("the PDF text layer comes out per page", "[extract]") {
     CHECK_THAT(r->result_json, Catch::Contains("Invoice number 1234"));
     CHECK_THAT(r->result_json, Catch::Contains("Page two says hello"));
     CHECK_THAT(r->result_json, Catch::Contains(R"("page_count":2)"));
-    auto csv = extract::result_to_csv(r->result_json);
+    auto csv = extract::result_to_csv(r->result_json, extract::csv_view::pages);
     REQUIRE(csv);
     CHECK_THAT(*csv, Catch::StartsWith("page,text\r\n1,\"Invoice number 1234"));
 }
 
-TEST_CASE("CSV: quotes doubled, and a text a spreadsheet would run as a formula defused", "[extract]") {
+TEST_CASE("CSV: quotes doubled, a text a spreadsheet would run as a formula defused, a negative number kept", "[extract]") {
     const std::string result =
         R"j({"pages":[{"number":1,"text":"=HYPERLINK(\"http://x.test\",\"open\")"},{"number":2,"text":"+1+1"},)j"
         R"j({"number":3,"text":"-2"},{"number":4,"text":"@SUM(A1)"},{"number":5,"text":"\tx"},)j"
-        R"j({"number":6,"text":"Total 5 = 2 + 3"},{"number":7,"text":""}]})j";
+        R"j({"number":6,"text":"Total 5 = 2 + 3"},{"number":7,"text":""},{"number":8,"text":"-1+A1"}]})j";
     auto csv = extract::result_to_csv(result);
     REQUIRE(csv);
     CHECK(*csv == "page,text\r\n"
                   "1,\"'=HYPERLINK(\"\"http://x.test\"\",\"\"open\"\")\"\r\n"
                   "2,\"'+1+1\"\r\n"
-                  "3,\"'-2\"\r\n"
+                  "3,\"-2\"\r\n"
                   "4,\"'@SUM(A1)\"\r\n"
                   "5,\"'\tx\"\r\n"
                   "6,\"Total 5 = 2 + 3\"\r\n"
-                  "7,\"\"\r\n");
+                  "7,\"\"\r\n"
+                  "8,\"'-1+A1\"\r\n");
 }
 
 TEST_CASE("a result is valid JSON whatever the text holds, with boxes as plain numbers", "[extract]") {
@@ -259,7 +260,11 @@ TEST_CASE("page ranges of a document merge into exactly the whole document's res
     CHECK_THAT(parts[1], Catch::Contains(R"("number":2)") && Catch::Contains("charlie") && !Catch::Contains("alpha"));
     auto merged = extract::merge_results(parts);
     REQUIRE(merged);
-    CHECK(*merged == whole->result_json);
+    // The parts carry no typed fields; added to the merged result, they are the whole's.
+    CHECK_THAT(*merged, !Catch::Contains(R"("fields":)"));
+    auto typed = extract::add_fields(*merged, "invoice", {});
+    REQUIRE(typed);
+    CHECK(*typed == whole->result_json);
 
     extract::options past;
     past.first_page = 5;

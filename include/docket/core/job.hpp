@@ -43,6 +43,8 @@ struct job {
     job_priority priority = job_priority::normal;
     std::string document_type = "generic";
     std::optional<std::string> language;
+    std::optional<std::string> locale;       //!< how to read ambiguous dates ("en-US")
+    std::optional<double> min_confidence;    //!< typed fields under it need review; default 0.8
     std::optional<std::string> webhook_url;
     std::optional<std::string> webhook_secret;
     std::optional<std::string> batch_id;  //!< set on the children of a ZIP batch

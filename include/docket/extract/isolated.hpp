@@ -24,6 +24,13 @@ struct document_request {
 //! EXTRACTION_CRASHED, RESOURCE_LIMIT. `progress` hears (pages done, pages asked for).
 outcome<extraction> extract_in(sandbox::child& c, const document_request& r, const progress_fn& progress = {});
 
+//! Adds the typed fields to the result of a document extracted in pieces, in the child: the
+//! field rules read untrusted text too, so they run where the document was parsed.
+outcome<extraction> fields_in(sandbox::child& c, extraction whole, const document_request& r);
+
+//! The child's side of a fields request.
+outcome<sandbox::reply> serve_fields(const boost::json::object& header, std::string& payload);
+
 //! The child's side of an extraction request.
 outcome<sandbox::reply> serve_extract(const boost::json::object& header, std::string& payload,
                                       const sandbox::interim_fn& interim);

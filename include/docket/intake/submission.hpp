@@ -32,6 +32,8 @@ struct submission {
     std::string document_type = "generic";
     job_priority priority = job_priority::normal;
     std::optional<std::string> language;
+    std::optional<std::string> locale;
+    std::optional<double> min_confidence;
     std::optional<std::string> webhook_url;
     std::optional<std::string> webhook_secret;
     std::string metadata = "{}";
