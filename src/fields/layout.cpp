@@ -25,21 +25,35 @@ double median(std::vector<double> v) {
     return *mid;
 }
 
-// The page's skew as dy/dx, from pairs of words that follow each other on one line in reading
-// order (the extractor's order keeps a line's words together even when the line slants).
+// The page's skew as dy/dx, from runs of words that follow each other along one line in reading
+// order (the extractor's order keeps a line's words together even when the line slants). A run
+// is measured end to end: neighbouring words alone differ by their glyphs' shapes (a comma, a
+// descender) more than by the skew.
 double skew_of(const std::vector<word>& words) {
     std::vector<double> slopes;
-    for (std::size_t i = 1; i < words.size(); ++i) {
-        const box& a = words[i - 1].b;
-        const box& b = words[i].b;
-        const double h = std::max(a.height(), b.height());
-        const double dx = (b.x0 + b.x1) / 2 - (a.x0 + a.x1) / 2;
-        if (h <= 0 || b.x0 < a.x1 - 0.2 * h || b.x0 - a.x1 > 3 * h || dx < h) continue;
-        const double overlap = std::min(a.y1, b.y1) - std::max(a.y0, b.y0);
-        if (overlap < 0.3 * h) continue;
-        slopes.push_back(((b.y0 + b.y1) / 2 - (a.y0 + a.y1) / 2) / dx);
+    auto centre_y = [](const box& b) { return (b.y0 + b.y1) / 2; };
+    std::size_t start = 0;
+    for (std::size_t i = 1; i <= words.size(); ++i) {
+        bool follows = false;
+        if (i < words.size()) {
+            const box& a = words[i - 1].b;
+            const box& b = words[i].b;
+            const double h = std::max(a.height(), b.height());
+            const double overlap = std::min(a.y1, b.y1) - std::max(a.y0, b.y0);
+            follows = h > 0 && b.x0 >= a.x1 - 0.2 * h && b.x0 - a.x1 <= 3 * h && overlap >= 0.3 * h;
+        }
+        if (follows) continue;
+        // The run [start, i) ends here.
+        if (i - start >= 3) {
+            const box& f = words[start].b;
+            const box& l = words[i - 1].b;
+            const double h = std::max(f.height(), l.height());
+            const double dx = (l.x0 + l.x1) / 2 - (f.x0 + f.x1) / 2;
+            if (h > 0 && dx >= 6 * h) slopes.push_back((centre_y(l) - centre_y(f)) / dx);
+        }
+        start = i;
     }
-    if (slopes.size() < 5) return 0;
+    if (slopes.size() < 3) return 0;
     return std::clamp(median(std::move(slopes)), -0.2, 0.2);
 }
 

@@ -73,7 +73,7 @@ std::array<list, static_cast<std::size_t>(label::title_statement) + 1> build() {
         "nett", "net", "zwischensumme", "nettobetrag", "netto", "summe netto", "gesamt netto", "nettosumme", "total ht",
         "montant ht", "sous total", "sous-total", "base imponible", "subtotal sin iva", "importe neto", "imponibile",
         "totale imponibile", "subtotaal", "totaal excl", "subtotal sem iva", "total sales excluding gst",
-        "total excluding gst", "total excl gst", "amount excl", "excl tax", "total parcial", "gesamtbeitrag", "nettobeitrag", "montant hors taxes", "total hors taxes",
+        "total excluding gst", "total excl gst", "amount excl", "excl tax", "total parcial", "gesamtbeitrag", "nettobeitrag", "montant hors taxes", "total hors taxes", "total sem iva", "total sin iva", "total senza iva", "total ohne mwst", "total hors tva", "totaal excl btw",
     });
     set(label::tax, {
         "tax", "vat", "gst", "sst", "sales tax", "total tax", "tax amount", "vat amount", "total vat", "gst amount",
@@ -97,12 +97,12 @@ std::array<list, static_cast<std::size_t>(label::title_statement) + 1> build() {
         "subtotal", "sub total", "total tax", "tax total", "total vat", "total gst", "total qty", "total quantity",
         "total items", "total item", "total discount", "total savings", "total excl", "total excluding", "total ht",
         "total net", "total before", "total hors", "net total", "total pieces", "total pcs", "total units",
-        "total weight", "total points", "total no", "total number", "total parcial", "total impuestos", "total hors taxes",
+        "total weight", "total points", "total no", "total number", "total parcial", "total impuestos", "total hors taxes", "total sem iva", "total sin iva", "total senza iva", "total ohne mwst", "total hors tva",
     });
     set(label::amount_due, {
         "amount due", "balance due", "total due", "amount payable", "balance to pay", "zahlbetrag", "zu zahlen",
         "offener betrag", "montant du", "net a payer", "reste a payer", "importe adeudado", "saldo pendiente",
-        "importo dovuto", "te betalen", "valor a pagar",
+        "importo dovuto", "te betalen", "valor a pagar", "totale da pagare", "total a pagar", "a pagar", "net a payer",
     });
     set(label::tip, {"tip", "tips", "gratuity", "pourboire", "trinkgeld", "propina", "mancia", "fooi", "gorjeta"});
     set(label::rounding, {"rounding", "rounding adjustment", "round adj", "rounding adj", "rundung", "arrondi"});
@@ -191,12 +191,12 @@ std::array<list, static_cast<std::size_t>(label::title_statement) + 1> build() {
                                 "deposits and additions", "payments and credits"});
     set(label::payment_method, {
         "visa", "mastercard", "master card", "amex", "american express", "maestro", "debit card", "credit card",
-        "cash", "bar", "ec karte", "girocard", "carte bancaire", "carte bleue", "cb", "especes", "efectivo",
+        "cash", "bar", "ec karte", "girocard", "contant", "numerario", "gegeben", "bargeld", "carte bancaire", "carte bleue", "cb", "especes", "efectivo",
         "tarjeta", "contanti", "bancomat", "apple pay", "google pay", "paypal", "pin", "debit", "credit", "eftpos",
         "nets", "touch n go", "grabpay", "cheque", "check", "bank transfer", "transfer", "virement", "uberweisung",
         "transferencia", "bonifico", "overschrijving", "transferencia bancaria",
     });
-    set(label::title_invoice, {"invoice", "tax invoice", "rechnung", "facture", "factura", "fattura", "factuur",
+    set(label::title_invoice, {"invoice", "tax invoice", "simplified tax invoice", "simplified invoice", "cash invoice", "rechnung", "facture", "factura", "fattura", "factuur",
                                "fatura", "bill to", "invoice number", "invoice date", "due date", "commercial invoice",
                                "rechnungsnummer", "proforma", "credit note", "gutschrift", "avoir"});
     set(label::title_receipt, {"receipt", "cash bill", "cashier", "change", "cash", "thank you", "tendered",

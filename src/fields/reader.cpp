@@ -258,6 +258,22 @@ std::vector<money> amounts_in(const context& c, std::size_t l, std::size_t from,
                 end = i + 2;
             }
         }
+        // OCR splits a figure at its decimal point: "64. 15", "35 ,85"; after a currency mark
+        // the point may be lost altogether: "RM 64 13".
+        if (!a && i + 1 < to && t.toks[i + 1].cell == t.toks[i].cell && t.toks[i + 1].norm.size() == 2 &&
+            std::all_of(t.toks[i + 1].norm.begin(), t.toks[i + 1].norm.end(), is_digit)) {
+            std::string lead = t.toks[i].raw;
+            while (!lead.empty() && !is_digit(lead.front()) && lead.front() != '-') lead.erase(0, 1);
+            const bool open_point = !lead.empty() && (lead.back() == '.' || lead.back() == ',');
+            const bool after_mark = i > from && is_mark(t.toks[i - 1]) && !lead.empty() &&
+                                    std::all_of(lead.begin(), lead.end(), is_digit) && lead.size() <= 4 &&
+                                    (i + 2 >= to || t.toks[i + 2].cell != t.toks[i].cell);
+            if (open_point || after_mark)
+                if (auto joined = parse_amount(lead + (open_point ? "" : ".") + t.toks[i + 1].norm, c.style); joined && joined->scale == 2) {
+                    a = joined;
+                    end = i + 2;
+                }
+        }
         if (!a) a = parse_amount(t.toks[i].raw, c.style);
         if (!a && is_mark(t.toks[i]) && i + 1 < to) { // "EUR 12.00", "$ 5"
             a = parse_amount(t.toks[i].raw + t.toks[i + 1].raw, c.style);
@@ -369,6 +385,8 @@ std::vector<money_hit> money_candidates(const context& c, label kind, std::optio
                 below = true;
             }
         }
+        // A document that prints its money with decimals does not print a total without them.
+        if (c.style != number_style::unknown) std::erase_if(ms, [](const money& m) { return m.value.scale == 0; });
         if (ms.empty()) continue;
         const auto& m = ms.back();
         money_hit mh;
@@ -556,7 +574,11 @@ std::optional<found> pick_merchant(const context& c, bool receipt) {
         return h && h->phrase.size() >= 2;
     };
     std::size_t first = best, last = best;
-    if (first > 0 && starts_with_suffix(best) && continues(best - 1, best)) first = best - 1;
+    // A name over two rows: the row above a suffix row belongs to it when it reads as a name of
+    // the same size right above ("POPULAR BOOK" over "CO. (M) SDN BHD").
+    if (first > 0 && (starts_with_suffix(best) || has_company_suffix(c, best)) && continues(best - 1, best) &&
+        !has_company_suffix(c, best - 1))
+        first = best - 1;
     else if (!has_company_suffix(c, best) && best + 1 < c.lines.size() && continues(best, best + 1) &&
              has_company_suffix(c, best + 1))
         last = best + 1;
@@ -626,14 +648,17 @@ std::optional<found> pick_iban(const context& c) {
         for (std::size_t i = 0; i < t.toks.size(); ++i) {
             const auto& n = t.toks[i].norm;
             if (n.size() < 4 || !(n[0] >= 'a' && n[0] <= 'z') || !(n[1] >= 'a' && n[1] <= 'z') || !has_digit(n.substr(2, 2))) continue;
+            // Printed in groups of four: the longest run of groups that checks out (a shorter
+            // prefix can pass the checksum by chance, one time in 97).
             std::string joined;
+            std::optional<found> best;
             for (std::size_t k = i; k < t.toks.size() && k < i + 9; ++k) {
+                if (k > i && (t.toks[k].norm.size() > 4 || t.toks[k].norm.empty())) break;
                 joined += t.toks[k].norm;
-                if (auto iban = parse_iban(joined)) {
-                    found f = make_found(c, l, i, k + 1, *iban, 0.95, has_label(c, l, label::iban) ? "IBAN" : "");
-                    return f;
-                }
+                if (auto iban = parse_iban(joined))
+                    best = make_found(c, l, i, k + 1, *iban, 0.95, has_label(c, l, label::iban) ? "IBAN" : "");
             }
+            if (best) return best;
         }
     }
     return std::nullopt;
@@ -679,6 +704,7 @@ std::optional<found> pick_currency(const context& c, const std::optional<money_h
         const auto& t = c.lines[l];
         for (std::size_t i = 0; i < t.toks.size(); ++i) {
             std::string code = currency_code(t.toks[i].raw);
+            if (code.empty() && t.toks[i].norm.size() == 3) code = currency_code(t.toks[i].norm); // "(EUR)"
             if (code.empty()) {
                 // Attached to a number: "€12.00", "12.00€", "RM9.00".
                 if (auto a = parse_amount(t.toks[i].raw, c.style)) code = a->currency;
@@ -709,7 +735,7 @@ std::optional<found> pick_time(const context& c) {
 std::string payment_method_name(std::string_view phrase) {
     static const std::vector<std::pair<std::string_view, std::string_view>> names = {
         {"bar", "cash"}, {"especes", "cash"}, {"efectivo", "cash"}, {"contanti", "cash"}, {"contant", "cash"},
-        {"numerario", "cash"}, {"cash", "cash"}, {"master card", "mastercard"}, {"american express", "amex"},
+        {"numerario", "cash"}, {"gegeben", "cash"}, {"bargeld", "cash"}, {"cash", "cash"}, {"master card", "mastercard"}, {"american express", "amex"},
         {"ec karte", "debit card"}, {"girocard", "debit card"}, {"carte bancaire", "card"}, {"carte bleue", "card"},
         {"cb", "card"}, {"tarjeta", "card"}, {"bancomat", "debit card"}, {"pin", "debit card"}, {"eftpos", "debit card"},
         {"uberweisung", "bank transfer"}, {"virement", "bank transfer"}, {"transferencia", "bank transfer"},
@@ -814,7 +840,12 @@ void read_money(analysis& a, const context& c, bool receipt, std::size_t& total_
         set(a, "subtotal", std::nullopt);
     }
     if (!tax.empty()) {
+        // The tax of the totals block: the last one above the total (line items may print their
+        // rate too), else the first.
         money_hit t = tax.front();
+        if (total)
+            for (const auto& x : tax)
+                if (x.line <= total->line) t = x;
         // A tax row can print the rate, the base and the tax: the amount that adds up wins.
         if (auto s = amount_of(a, "subtotal"); s && total) {
             for (const auto& m : amounts_in(c, t.line))
@@ -914,7 +945,7 @@ void read_invoice(analysis& a, const context& c) {
     read_money(a, c, false, total_line);
     set(a, "payment_terms", pick_text(c, label::payment_terms, 0.7));
     set(a, "iban", pick_iban(c));
-    a.line_items = read_line_items(c, false, a.tables);
+    a.line_items = read_line_items(c, a.tables);
 }
 
 void read_receipt(analysis& a, const context& c) {
@@ -931,7 +962,7 @@ void read_receipt(analysis& a, const context& c) {
     read_money(a, c, true, total_line);
     // Reorder so the schema order holds: currency before the amounts was set by read_money.
     set(a, "payment_method", pick_payment_method(c, total_line == npos ? 0 : total_line));
-    a.line_items = read_line_items(c, true, a.tables);
+    a.line_items = read_line_items(c, a.tables);
 }
 
 std::optional<found> pick_bank(const context& c) {
@@ -1015,7 +1046,9 @@ void read_statement(analysis& a, const context& c) {
         if (ds.size() < 2) continue;
         const bool labelled = has_label(c, l, label::period);
         const std::string f = fold(c.rows[l].text);
-        const bool ranged = f.find(" to ") != std::string::npos || f.find("through") != std::string::npos ||
+        // Two dates alone on a row above the transactions read as the period too.
+        const bool alone = c.lines[l].amounts.empty() && c.lines[l].words <= 5;
+        const bool ranged = alone || f.find(" to ") != std::string::npos || f.find("through") != std::string::npos ||
                             f.find(" - ") != std::string::npos || f.find(" bis ") != std::string::npos ||
                             f.find(" au ") != std::string::npos || f.find(" al ") != std::string::npos || labelled;
         if (!ranged || ds[0].value.year == 0 || ds[1].value.year == 0 || day_number(ds[0].value) > day_number(ds[1].value)) continue;

@@ -56,6 +56,18 @@ std::vector<column> header_columns(const context& c, std::size_t l, std::initial
 // The column a token belongs to: the nearest header by centre or by right edge (numbers align
 // right under their header), a description column owning everything left of the next column.
 std::size_t column_of(const std::vector<column>& cols, const box& b) {
+    // A header over the token wins outright (a wide "Unit price" over a short figure).
+    std::size_t over = cols.size();
+    double best_ov = 0;
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+        if (cols[i].kind == col::description) continue;
+        const double ov = std::min(b.x1, cols[i].b.x1) - std::max(b.x0, cols[i].b.x0);
+        if (ov > best_ov) {
+            best_ov = ov;
+            over = i;
+        }
+    }
+    if (over < cols.size() && best_ov >= 0.5 * std::min(b.width(), cols[over].b.width())) return over;
     const double cx = (b.x0 + b.x1) / 2;
     std::size_t best = 0;
     double best_d = std::numeric_limits<double>::max();
@@ -215,6 +227,12 @@ std::vector<line_item> items_with_header(const context& c, std::size_t header, s
             // A row of text only: the next line of the item above (a wrapped description), or the
             // first line of the next item.
             if (letters_in(desc) < 2) continue;
+            // A wrapped description goes on: it starts in lower case, is short, or the line
+            // above broke off. A full sentence under an item is a note, not its description.
+            const auto& prev = items.empty() || !items.back().description ? std::string() : items.back().description->value;
+            const bool wraps = !prev.empty() && ((desc[0] >= 'a' && desc[0] <= 'z') || std::count(desc.begin(), desc.end(), ' ') < 3 ||
+                                                 std::string_view(",-&/(").find(prev.back()) != std::string_view::npos);
+            if (!items.empty() && items.back().description && l > 0 && !wraps) continue;
             if (!items.empty() && items.back().description && l > 0 &&
                 c.rows[l].b.y0 - c.rows[l - 1].b.y1 < 1.2 * std::max(1.0, c.rows[l].height) && pending.empty()) {
                 auto& d = *items.back().description;
@@ -361,7 +379,7 @@ std::vector<line_item> items_without_header(const context& c) {
 
 } // namespace
 
-std::vector<line_item> read_line_items(const context& c, bool receipt, std::vector<table>& tables) {
+std::vector<line_item> read_line_items(const context& c, std::vector<table>& tables) {
     for (std::size_t l = 0; l < c.lines.size(); ++l) {
         auto cols = header_columns(c, l, {{label::column_description, col::description}, {label::column_quantity, col::quantity},
                                           {label::column_unit_price, col::unit_price}, {label::column_amount, col::amount}});
@@ -372,8 +390,8 @@ std::vector<line_item> read_line_items(const context& c, bool receipt, std::vect
         auto items = items_with_header(c, l, cols, tables);
         if (!items.empty()) return items;
     }
-    if (receipt) return items_without_header(c);
-    return {};
+    // No table head: a receipt, or a letter-style invoice, lists its items as rows.
+    return items_without_header(c);
 }
 
 std::vector<transaction> read_transactions(const context& c, std::vector<table>& tables, int statement_year) {

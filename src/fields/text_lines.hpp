@@ -87,7 +87,7 @@ found make_found(const context& c, std::size_t l, std::size_t from, std::size_t 
                  std::string_view label = {});
 
 //! Line items (invoice, receipt) and transactions (bank statement) from the rows, and tables.
-std::vector<line_item> read_line_items(const context& c, bool receipt, std::vector<table>& tables);
+std::vector<line_item> read_line_items(const context& c, std::vector<table>& tables);
 std::vector<transaction> read_transactions(const context& c, std::vector<table>& tables, int statement_year);
 std::vector<key_value> read_key_values(const context& c);
 void read_aligned_tables(const context& c, std::vector<table>& tables);

@@ -542,6 +542,26 @@ std::vector<found_date> find_dates(std::string_view text, date_order order, bool
             out.push_back(*d);
             continue;
         }
+        // A date glued to a label ("[Sales]2018-01-05", "Date:25/12/2018"), or with OCR's
+        // letters for digits ("O7/01/18"): read again from its first digit, letters mended.
+        if (t.text.size() >= 6 && t.text.size() <= 24) {
+            std::size_t p = 0;
+            while (p < t.text.size() && !is_digit(t.text[p]) &&
+                   !((t.text[p] == 'o' || t.text[p] == 'l') && p + 1 < t.text.size() && is_digit(t.text[p + 1])))
+                ++p;
+            std::string mended(t.text.substr(p));
+            int letters = 0;
+            for (auto& ch : mended)
+                if (ch == 'o') ch = '0', ++letters;
+                else if (ch == 'l' || ch == 'i') ch = '1', ++letters;
+            if ((p > 0 || letters > 0) && letters <= 1 && !mended.empty()) {
+                token m{mended, t.begin + p, t.end};
+                if (auto d = one_token_date(m, order, allow_no_year)) {
+                    out.push_back(*d);
+                    continue;
+                }
+            }
+        }
         auto at = [&](std::size_t k) { return k < toks.size() ? bare(toks[k]) : token{}; };
         // 1 May 2026 / 1. Mai 2026 / 1er mai 2026 / 1 de mayo de 2026
         if (auto day = day_of(t.text)) {
@@ -550,7 +570,11 @@ std::vector<found_date> find_dates(std::string_view text, date_order order, bool
             if (const int mon = month_number(at(k).text)) {
                 std::size_t y = k + 1;
                 if (at(y).text == "de" || at(y).text == "del") ++y;
-                if (auto year = year_of(at(y).text); year && valid_date(*year, mon, *day)) {
+                auto year = year_of(at(y).text);
+                // "24 Mar 18": a two-digit year after a month name.
+                if (!year)
+                    if (auto yy = number_of(at(y).text, 2, 2)) year = full_year(*yy, 2);
+                if (year && valid_date(*year, mon, *day)) {
                     out.push_back({{*year, mon, *day, false}, t.begin, at(y).end, false});
                     i = y;
                     continue;

@@ -147,6 +147,9 @@ TEST_CASE("dates in numeric and written forms, in seven languages", "[fields][va
     CHECK(dates_in("7 de outubro de 2020") == std::vector<std::string>{"2020-10-07"});
     CHECK(dates_in("Statement period May 3, 2003 through June 5, 2003") ==
           std::vector<std::string>{"2003-05-03", "2003-06-05"});
+    CHECK(dates_in("24 Mar 18 09:12:41 PM") == std::vector<std::string>{"2018-03-24"});
+    CHECK(dates_in("[Sales]2018-01-05 22:55") == std::vector<std::string>{"2018-01-05"});
+    CHECK(dates_in("O7/01/18 14:41") == std::vector<std::string>{"2018-01-07"});
     CHECK(dates_in("30/02/2026").empty());
     CHECK(dates_in("order 12345").empty());
     CHECK(dates_in("05-18 ATM", date_order::month_first, true) == std::vector<std::string>{"--05-18"});
@@ -210,16 +213,18 @@ TEST_CASE("rows follow a skewed scan's baselines and cut at wide gaps", "[fields
         p.words.push_back({t, {x, y + slope * x, x + 60, y + slope * x + 20}, 90});
     };
     const std::vector<std::string_view> words{"Total", "of", "goods", "and", "services", "due"};
-    for (int line = 0; line < 2; ++line) {
+    const std::vector<std::string_view> amounts{"9.00", "10.00", "11.00"};
+    for (int line = 0; line < 3; ++line) {
         for (std::size_t i = 0; i < words.size(); ++i) w(words[i], 50 + 80.0 * static_cast<double>(i), 100 + 30.0 * line);
-        w(line ? "10.00" : "9.00", 800, 100 + 30.0 * line);
+        w(amounts[static_cast<std::size_t>(line)], 800, 100 + 30.0 * line);
     }
     auto rows = rows_of(p);
-    REQUIRE(rows.size() == 2);
+    REQUIRE(rows.size() == 3);
     CHECK(rows[0].text == "Total of goods and services due 9.00");
     CHECK(rows[1].text == "Total of goods and services due 10.00");
     REQUIRE(rows[1].cells.size() == 2);
     CHECK(rows[1].cells[1].text == "10.00");
+    CHECK(rows[2].text == "Total of goods and services due 11.00");
 }
 
 TEST_CASE("an invoice: labels beside and above their values, totals that add up", "[fields][invoice]") {

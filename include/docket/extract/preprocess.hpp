@@ -23,12 +23,18 @@ struct prepared {
     ~prepared();
 };
 
-//! A grey copy of `image` with its background flattened (shadows, yellowed paper), enlarged
-//! when its characters are small (median glyph under 24 px, to ~30 px), turned straight when it
-//! is tilted.
+//! A grey copy of `image` with its background flattened (shadows, yellowed paper), speckle
+//! taken off when it outnumbers the characters, enlarged when its characters are small (median
+//! glyph under 24 px, to ~30 px), turned straight when it is tilted.
 prepared prepare_for_ocr(Pix* image);
 
-//! Median height in pixels of the character-sized dark shapes of a grey image; 0 if none.
-double median_glyph_height(Pix* gray);
+struct ink_shapes {
+    double glyph_height = 0; //!< median height in pixels of the character-sized dark shapes; 0 if few
+    int glyphs = 0;          //!< character-sized shapes
+    int specks = 0;          //!< dark dots of one or two pixels
+};
+
+//! The dark shapes of a grey image, as its text size and its speckle tell them.
+ink_shapes measure_ink(Pix* gray);
 
 } // namespace docket::extract

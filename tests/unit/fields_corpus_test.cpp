@@ -1,0 +1,72 @@
+// A fixed subset of `docket bench fields`'s generated corpus, read through the real extractor:
+// born-digital documents must come out exactly as their truth, so a regression in any rule
+// fails here; scans must stay above a floor.
+
+#include "../support/outcome_printer.hpp"
+#include "../../bench/fields_corpus.hpp"
+#include "../../bench/fields_score.hpp"
+
+#include <docket/extract/extractor.hpp>
+#include <docket/fields/values.hpp>
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+using namespace docket;
+
+namespace {
+
+boost::json::value read(const bench::truth_doc& d) {
+    extract::options opt;
+    opt.locale = d.locale;
+    auto r = extract::extract_document(d.bytes, d.media_type, d.type, opt);
+    REQUIRE(r);
+    return boost::json::parse(r->result_json);
+}
+
+bench::expected truth_of(const bench::truth_doc& d) { return bench::expected_of(d); }
+
+} // namespace
+
+TEST_CASE("the generator's truth adds up and is repeatable", "[fields][corpus]") {
+    const auto a = bench::make_fields_corpus({4, 0.0, 11});
+    const auto b = bench::make_fields_corpus({4, 0.0, 11});
+    REQUIRE(a.size() == 12);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        INFO(a[i].name);
+        CHECK(a[i].bytes == b[i].bytes);
+        if (a[i].type == "invoice") {
+            fields::amount sum;
+            for (const auto& item : a[i].items) sum = fields::add(sum, *fields::parse_amount(item.at("total")));
+            CHECK(fields::same_value(sum, *fields::parse_amount(a[i].fields.at("subtotal"))));
+        }
+        if (a[i].type == "bank_statement") {
+            auto run = *fields::parse_amount(a[i].fields.at("opening_balance"));
+            for (const auto& t : a[i].items) run = fields::add(run, *fields::parse_amount(t.at("amount")));
+            CHECK(fields::same_value(run, *fields::parse_amount(a[i].fields.at("closing_balance"))));
+        }
+    }
+}
+
+TEST_CASE("born-digital invoices, receipts and statements read exactly as their truth", "[fields][corpus]") {
+    for (const auto& d : bench::make_fields_corpus({8, 0.0, 2026})) {
+        INFO(d.name);
+        const auto result = read(d);
+        const auto diffs = bench::scoreboard::differences(truth_of(d), result);
+        std::string all;
+        for (const auto& x : diffs) all += x + "\n";
+        INFO(all);
+        CHECK(diffs.empty());
+        if (d.type == "bank_statement") CHECK(result.at("fields").at("reconciled").as_bool());
+    }
+}
+
+TEST_CASE("scans of the generated documents stay above a floor", "[fields][corpus][ocr]") {
+    bench::scoreboard board;
+    for (const auto& d : bench::make_fields_corpus({2, 1.0, 7}))
+        if (d.scanned) board.add(truth_of(d), read(d));
+    for (const auto& [type, t] : board.types) {
+        INFO(type << " F1 " << t.f1());
+        CHECK(t.f1() >= 0.75);
+    }
+}
