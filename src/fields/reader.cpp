@@ -223,6 +223,16 @@ double confidence_of(const text_line& t, std::size_t from, std::size_t to) {
     return m;
 }
 
+found text_found(const std::string& text, std::int64_t page, const box& b, double base, const text_line& t) {
+    found f;
+    f.value = text;
+    f.text = text;
+    f.page = page;
+    f.b = b;
+    f.confidence = base * (0.55 + 0.45 * confidence_of(t, 0, t.toks.size()) / 100);
+    return f;
+}
+
 found make_found(const context& c, std::size_t l, std::size_t from, std::size_t to, std::string value, double base,
                  std::string_view label) {
     const auto& t = c.lines[l];
@@ -289,6 +299,7 @@ std::vector<money> amounts_in(const context& c, std::size_t l, std::size_t from,
                 a->units = -a->units;
                 a->negative_mark = true;
             }
+            if (t.toks[end].norm == "cr") a->credit_mark = true;
             ++end;
         }
         // Years, page numbers and codes are integers: an integer of 5+ digits is no amount.
@@ -307,14 +318,6 @@ namespace {
 
 using namespace detail;
 
-bool has_digit(std::string_view s) { return std::any_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; }); }
-
-int letters_in(std::string_view s) {
-    int n = 0;
-    for (unsigned char ch : s)
-        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch >= 0x80) ++n;
-    return n;
-}
 
 // Where the value of a label is: the rest of its cell, else the next cell of the row, else the
 // row below where it starts under the label. Returns (line, first token, end token).
@@ -444,29 +447,39 @@ std::optional<found> first_date(const context& c, const std::vector<std::size_t>
 }
 
 // An identifier after its label: the first token with a digit that is no date and no amount.
-std::optional<found> pick_id(const context& c, label kind, std::optional<label> exclude, double base) {
+// The first value that `read` accepts among those every label of `kind` anchors, in document
+// order; `read` gets the label and where its value is.
+template <class Read>
+std::optional<found> first_value(const context& c, label kind, std::optional<label> exclude, bool allow_below, Read read) {
     for (std::size_t l = 0; l < c.lines.size(); ++l) {
         for (std::size_t from = 0;;) {
             auto h = find_label(c, l, kind, from, exclude);
             if (!h) break;
             from = h->end;
-            auto v = value_after(c, *h);
+            auto v = value_after(c, *h, allow_below);
             if (!v) continue;
-            const auto& t = c.lines[v->line];
-            for (std::size_t k = v->first; k < v->last && k < v->first + 3; ++k) {
-                std::string s = t.toks[k].raw;
-                while (!s.empty() && (s.back() == ',' || s.back() == ';' || s.back() == ')' || s.back() == '.')) s.pop_back();
-                while (!s.empty() && (s.front() == ':' || s.front() == '#' || s.front() == '(')) s.erase(0, 1);
-                if (s.empty() || s.size() > 40 || !has_digit(s)) continue;
-                if (!find_dates(s, c.order).empty() || find_time(s)) break;
-                // A label's number word ("No", "Nr") may sit between the label and the id.
-                found f = make_found(c, v->line, k, k + 1, s, v->below ? base - 0.1 : base, h->phrase);
-                f.text = text_of(c.lines[l], h->begin, c.lines[l].toks.size());
-                return f;
-            }
+            if (auto f = read(*h, *v)) return f;
         }
     }
     return std::nullopt;
+}
+
+std::optional<found> pick_id(const context& c, label kind, std::optional<label> exclude, double base) {
+    return first_value(c, kind, exclude, true, [&](const label_hit& h, const span& v) -> std::optional<found> {
+        const auto& t = c.lines[v.line];
+        for (std::size_t k = v.first; k < v.last && k < v.first + 3; ++k) {
+            std::string s = t.toks[k].raw;
+            while (!s.empty() && (s.back() == ',' || s.back() == ';' || s.back() == ')' || s.back() == '.')) s.pop_back();
+            while (!s.empty() && (s.front() == ':' || s.front() == '#' || s.front() == '(')) s.erase(0, 1);
+            // A label's number word ("No", "Nr") may sit between the label and the id.
+            if (s.empty() || s.size() > 40 || !has_digit(s)) continue;
+            if (!find_dates(s, c.order).empty() || find_time(s)) break;
+            found f = make_found(c, v.line, k, k + 1, s, v.below ? base - 0.1 : base, h.phrase);
+            f.text = text_of(c.lines[h.line], h.begin, c.lines[h.line].toks.size());
+            return f;
+        }
+        return std::nullopt;
+    });
 }
 
 // Free text after a label (a customer's name, payment terms).
@@ -665,29 +678,21 @@ std::optional<found> pick_iban(const context& c) {
 }
 
 std::optional<found> pick_tax_id(const context& c) {
-    for (std::size_t l = 0; l < c.lines.size(); ++l) {
-        for (std::size_t from = 0;;) {
-            auto h = find_label(c, l, label::tax_id, from);
-            if (!h) break;
-            from = h->end;
-            auto v = value_after(c, *h, false);
-            if (!v) continue;
-            const auto& t = c.lines[v->line];
-            std::string id;
-            std::size_t k = v->first;
-            // An id may be printed in groups: "DE 123 456 789", "000123456-X".
-            for (; k < v->last && id.size() < 24; ++k) {
-                const std::string& raw = t.toks[k].raw;
-                if (!has_digit(raw) && !(k == v->first && raw.size() == 2)) break;
-                id += raw;
-            }
-            while (!id.empty() && (id.back() == ',' || id.back() == ';' || id.back() == ')')) id.pop_back();
-            while (!id.empty() && (id.front() == ':' || id.front() == '(')) id.erase(0, 1);
-            if (id.size() < 5 || !has_digit(id) || !find_dates(id, c.order).empty()) continue;
-            return make_found(c, v->line, v->first, k, id, 0.8, h->phrase);
+    return first_value(c, label::tax_id, std::nullopt, false, [&](const label_hit& h, const span& v) -> std::optional<found> {
+        const auto& t = c.lines[v.line];
+        std::string id;
+        std::size_t k = v.first;
+        // An id may be printed in groups: "DE 123 456 789", "000123456-X".
+        for (; k < v.last && id.size() < 24; ++k) {
+            const std::string& raw = t.toks[k].raw;
+            if (!has_digit(raw) && !(k == v.first && raw.size() == 2)) break;
+            id += raw;
         }
-    }
-    return std::nullopt;
+        while (!id.empty() && (id.back() == ',' || id.back() == ';' || id.back() == ')')) id.pop_back();
+        while (!id.empty() && (id.front() == ':' || id.front() == '(')) id.erase(0, 1);
+        if (id.size() < 5 || !has_digit(id) || !find_dates(id, c.order).empty()) return std::nullopt;
+        return make_found(c, v.line, v.first, k, id, 0.8, h.phrase);
+    });
 }
 
 std::optional<found> pick_currency(const context& c, const std::optional<money_hit>& total) {
@@ -985,33 +990,25 @@ std::optional<found> pick_bank(const context& c) {
 }
 
 std::optional<found> pick_account_number(const context& c) {
-    for (std::size_t l = 0; l < c.lines.size(); ++l) {
-        for (std::size_t from = 0;;) {
-            auto h = find_label(c, l, label::account_number, from);
-            if (!h) break;
-            from = h->end;
-            auto v = value_after(c, *h);
-            if (!v) continue;
-            const auto& t = c.lines[v->line];
-            std::string id;
-            std::size_t k = v->first, start = npos;
-            for (; k < v->last; ++k) {
-                const std::string& raw = t.toks[k].raw;
-                const bool masked = raw.find_first_of("xX*") != std::string::npos;
-                if (!has_digit(raw) && !masked) {
-                    if (start != npos) break;
-                    continue;
-                }
-                if (start == npos) start = k;
-                if (!id.empty()) id += ' ';
-                id += raw;
-                if (id.size() > 34) break;
+    return first_value(c, label::account_number, std::nullopt, true, [&](const label_hit& h, const span& v) -> std::optional<found> {
+        const auto& t = c.lines[v.line];
+        std::string id;
+        std::size_t k = v.first, start = npos;
+        for (; k < v.last; ++k) {
+            const std::string& raw = t.toks[k].raw;
+            const bool masked = raw.find_first_of("xX*") != std::string::npos;
+            if (!has_digit(raw) && !masked) {
+                if (start != npos) break;
+                continue;
             }
-            if (start == npos || !has_digit(id) || !find_dates(id, c.order).empty()) continue;
-            return make_found(c, v->line, start, k, id, 0.8, h->phrase);
+            if (start == npos) start = k;
+            if (!id.empty()) id += ' ';
+            id += raw;
+            if (id.size() > 34) break;
         }
-    }
-    return std::nullopt;
+        if (start == npos || !has_digit(id) || !find_dates(id, c.order).empty()) return std::nullopt;
+        return make_found(c, v.line, start, k, id, 0.8, h.phrase);
+    });
 }
 
 std::optional<found> pick_holder(const context& c, const std::optional<found>& bank) {
@@ -1060,7 +1057,15 @@ void read_statement(analysis& a, const context& c) {
     auto open = money_candidates(c, label::opening_balance, std::nullopt, 0.85);
     auto close = money_candidates(c, label::closing_balance, std::nullopt, 0.85);
     const int year = end ? std::stoi(end->value.substr(0, 4)) : start ? std::stoi(start->value.substr(0, 4)) : 0;
-    a.transactions = read_transactions(c, a.tables, year);
+    bool card = false;
+    for (std::size_t l = 0; l < c.lines.size() && !card; ++l) {
+        const std::string f = fold(c.rows[l].text);
+        card = f.find("credit card") != std::string::npos || f.find("card statement") != std::string::npos ||
+               f.find("minimum payment") != std::string::npos || f.find("card number") != std::string::npos ||
+               f.find("carte de credit") != std::string::npos || f.find("kreditkarte") != std::string::npos ||
+               f.find("tarjeta de credito") != std::string::npos;
+    }
+    a.transactions = read_transactions(c, a.tables, year, card);
     if (!start && !a.transactions.empty()) {
         // No printed period: none is invented from the transactions' dates.
     }

@@ -39,6 +39,13 @@ void value(std::string& out, const std::optional<found>& f) {
     else append_json_string(out, f->value);
 }
 
+void values(std::string& out, bool& first, std::initializer_list<std::pair<std::string_view, const std::optional<found>*>> list) {
+    for (const auto& [k, v] : list) {
+        key(out, k, first);
+        value(out, *v);
+    }
+}
+
 void evidence(std::string& out, const found& f) {
     out += R"({"confidence":)";
     number(out, f.confidence);
@@ -82,27 +89,14 @@ void fields_object(std::string& out, const analysis& a) {
     if (a.type == "invoice" || a.type == "receipt") {
         key(out, "line_items", first);
         rows(out, a.line_items, [&](const line_item& li, bool& f) {
-            key(out, "description", f);
-            value(out, li.description);
-            key(out, "quantity", f);
-            value(out, li.quantity);
-            key(out, "unit_price", f);
-            value(out, li.unit_price);
-            key(out, "total", f);
-            value(out, li.total);
+            values(out, f, {{"description", &li.description}, {"quantity", &li.quantity}, {"unit_price", &li.unit_price},
+                            {"total", &li.total}});
         });
     }
     if (a.type == "bank_statement") {
         key(out, "transactions", first);
         rows(out, a.transactions, [&](const transaction& t, bool& f) {
-            key(out, "date", f);
-            value(out, t.date);
-            key(out, "description", f);
-            value(out, t.description);
-            key(out, "amount", f);
-            value(out, t.amount);
-            key(out, "balance", f);
-            value(out, t.balance);
+            values(out, f, {{"date", &t.date}, {"description", &t.description}, {"amount", &t.amount}, {"balance", &t.balance}});
         });
         key(out, "reconciled", first);
         out += a.reconciled ? (*a.reconciled ? "true" : "false") : "null";

@@ -10,14 +10,6 @@
 namespace docket::fields::detail {
 namespace {
 
-bool has_digit(std::string_view s) { return std::any_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; }); }
-
-int letters_in(std::string_view s) {
-    int n = 0;
-    for (unsigned char ch : s)
-        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch >= 0x80) ++n;
-    return n;
-}
 
 enum class col { description, quantity, unit_price, amount, date, debit, credit, balance };
 
@@ -257,15 +249,7 @@ std::vector<line_item> items_with_header(const context& c, std::size_t header, s
             pending.clear();
             pending_box = {};
         }
-        if (letters_in(desc) >= 1) {
-            found d;
-            d.value = desc;
-            d.text = desc;
-            d.page = li.page;
-            d.b = desc_box;
-            d.confidence = 0.8 * (0.55 + 0.45 * confidence_of(t, 0, t.toks.size()) / 100);
-            li.description = d;
-        }
+        if (letters_in(desc) >= 1) li.description = text_found(desc, li.page, desc_box, 0.8, t);
         if (total) li.total = item_value(c, l, total->first, total->last, format_amount(total->value), 0.85);
         if (price) li.unit_price = item_value(c, l, price->first, price->last, format_amount(price->value), 0.8);
         if (qty) {
@@ -347,13 +331,7 @@ std::vector<line_item> items_without_header(const context& c) {
         line_item li;
         li.page = c.rows[l].page;
         li.b = unite(c.rows[l].b, desc_box);
-        found d;
-        d.value = desc;
-        d.text = desc;
-        d.page = li.page;
-        d.b = desc_box;
-        d.confidence = 0.6 * (0.55 + 0.45 * confidence_of(t, 0, t.toks.size()) / 100);
-        li.description = d;
+        li.description = text_found(desc, li.page, desc_box, 0.6, t);
         const auto& last = ms.back();
         li.total = make_found(c, l, last.first, last.last, format_amount(last.value), 0.7);
         if (qp.qty) {
@@ -394,7 +372,7 @@ std::vector<line_item> read_line_items(const context& c, std::vector<table>& tab
     return items_without_header(c);
 }
 
-std::vector<transaction> read_transactions(const context& c, std::vector<table>& tables, int statement_year) {
+std::vector<transaction> read_transactions(const context& c, std::vector<table>& tables, int statement_year, bool card) {
     std::vector<transaction> out;
     std::vector<column> cols;
     std::optional<bool> section_sign; // true: credits, false: debits
@@ -486,6 +464,10 @@ std::vector<transaction> read_transactions(const context& c, std::vector<table>&
         if (sign_from_column) {
             if (v.units < 0) v.units = -v.units;
             if (!*sign_from_column) v.units = -v.units;
+        } else if (card && !bal) {
+            // A card statement prints what the holder owes: charges plain, payments and refunds
+            // in brackets or marked CR. From the holder's side that is the other way round.
+            if (!v.credit_mark) v.units = -v.units;
         } else if (!v.negative_mark) {
             if (bal && last_balance) {
                 if (same_value(subtract(*last_balance, v), bal->value)) v.units = -std::abs(v.units);

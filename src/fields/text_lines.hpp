@@ -15,6 +15,20 @@ namespace docket::fields::detail {
 
 inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
+inline bool has_digit(std::string_view s) {
+    for (const char ch : s)
+        if (ch >= '0' && ch <= '9') return true;
+    return false;
+}
+
+//! Letters, counting every byte of a non-ASCII character as one (enough to tell words from codes).
+inline int letters_in(std::string_view s) {
+    int n = 0;
+    for (const unsigned char ch : s)
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch >= 0x80) ++n;
+    return n;
+}
+
 struct token {
     std::string norm;      //!< folded, edge punctuation off; may be empty ("#", ":")
     std::string raw;       //!< as printed
@@ -82,13 +96,18 @@ std::string text_of(const text_line& t, std::size_t from, std::size_t to);
 box box_of(const text_line& t, std::size_t from, std::size_t to);
 double confidence_of(const text_line& t, std::size_t from, std::size_t to);
 
+//! A description gathered from one or more rows, its confidence from `base` and the OCR
+//! confidence of line `t`.
+found text_found(const std::string& text, std::int64_t page, const box& b, double base, const text_line& t);
+
 //! A found value from tokens of a line, confidence scaled by the OCR confidence of its words.
 found make_found(const context& c, std::size_t l, std::size_t from, std::size_t to, std::string value, double base,
                  std::string_view label = {});
 
 //! Line items (invoice, receipt) and transactions (bank statement) from the rows, and tables.
 std::vector<line_item> read_line_items(const context& c, std::vector<table>& tables);
-std::vector<transaction> read_transactions(const context& c, std::vector<table>& tables, int statement_year);
+//! `card`: a card statement, whose amounts are printed as what the holder owes.
+std::vector<transaction> read_transactions(const context& c, std::vector<table>& tables, int statement_year, bool card);
 std::vector<key_value> read_key_values(const context& c);
 void read_aligned_tables(const context& c, std::vector<table>& tables);
 

@@ -139,8 +139,9 @@ std::optional<amount> parse_amount(std::string_view text, number_style style) {
         }
         return false;
     };
+    bool credit = false;
     if (strip_suffix_word("dr")) negative = true;
-    else strip_suffix_word("cr");
+    else credit = strip_suffix_word("cr");
     if (s.size() >= 2 && s.front() == '(' && s.back() == ')') {
         negative = true;
         s = trim(s.substr(1, s.size() - 2));
@@ -258,6 +259,7 @@ std::optional<amount> parse_amount(std::string_view text, number_style style) {
     for (const char c : int_digits + frac_part) units = units * 10 + (c - '0');
     out.units = negative ? -units : units;
     out.negative_mark = negative;
+    out.credit_mark = credit;
     return out;
 }
 

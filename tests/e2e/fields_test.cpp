@@ -34,14 +34,6 @@ std::vector<std::string> webhooks_on_loopback(std::vector<std::string> more = {}
     return a;
 }
 
-http_response submit_doc(http_client& c, const docket_server& srv, const std::string& name, const std::string& bytes,
-                         const std::vector<std::pair<std::string, std::string>>& fields) {
-    auto [type, body] = multipart(fields, name, bytes, "application/octet-stream");
-    auto headers = srv.auth();
-    headers.emplace_back("Content-Type", type);
-    return c.request("POST", "/v1/jobs", headers, body);
-}
-
 const boost::json::value& check_named(const boost::json::value& checks, const std::string& name) {
     for (const auto& k : checks.as_array())
         if (k.at("name").as_string() == name) return k;
@@ -56,7 +48,7 @@ TEST_CASE("an invoice submitted with a webhook arrives with its fields, evidence
     docket_server srv(webhooks_on_loopback());
     srv.start();
     auto c = srv.client();
-    auto r = submit_doc(c, srv, "invoice.pdf", make_pdf(k_invoice), {{"document_type", "invoice"}, {"webhook_url", receiver.url()}});
+    auto r = submit(c, srv.auth(), make_pdf(k_invoice), {{"document_type", "invoice"}, {"webhook_url", receiver.url()}});
     REQUIRE(r.status == 202);
     const auto id = json_str(parse_json(r.body), "id");
     REQUIRE(receiver.wait_for(1, 60s));
@@ -129,7 +121,7 @@ TEST_CASE("auto classifies each type and says so", "[e2e][fields]") {
     };
     std::vector<std::string> ids;
     for (const auto& d : docs) {
-        auto r = submit_doc(c, srv, d.name, d.bytes, {{"document_type", "auto"}});
+        auto r = submit(c, srv.auth(), d.bytes, {{"document_type", "auto"}});
         REQUIRE(r.status == 202);
         ids.push_back(json_str(parse_json(r.body), "id"));
     }
@@ -152,10 +144,10 @@ TEST_CASE("min_confidence and locale are checked at submission and change the re
     srv.start();
     auto c = srv.client();
     const std::string doc = "Invoice No: 7\nInvoice Date: 03/04/2026\nTotal 9.00\n";
-    CHECK(submit_doc(c, srv, "a.txt", doc, {{"min_confidence", "1.5"}}).status == 400);
-    CHECK(submit_doc(c, srv, "a.txt", doc, {{"locale", "en US!"}}).status == 400);
-    CHECK(submit_doc(c, srv, "a.txt", doc, {{"document_type", "letter"}}).status == 400);
-    auto r = submit_doc(c, srv, "a.txt", doc, {{"document_type", "invoice"}, {"locale", "en-US"}, {"min_confidence", "0.99"}});
+    CHECK(submit(c, srv.auth(), doc, {{"min_confidence", "1.5"}}).status == 400);
+    CHECK(submit(c, srv.auth(), doc, {{"locale", "en US!"}}).status == 400);
+    CHECK(submit(c, srv.auth(), doc, {{"document_type", "letter"}}).status == 400);
+    auto r = submit(c, srv.auth(), doc, {{"document_type", "invoice"}, {"locale", "en-US"}, {"min_confidence", "0.99"}});
     REQUIRE(r.status == 202);
     const auto id = json_str(parse_json(r.body), "id");
     auto job = wait_for_status(c, srv.auth(), id, {"succeeded", "failed"}, 60s);
@@ -172,7 +164,7 @@ TEST_CASE("a result too large to go inline still carries its fields in the webho
     docket_server srv(webhooks_on_loopback({"--webhook-max-inline-result", "1KiB"}));
     srv.start();
     auto c = srv.client();
-    auto r = submit_doc(c, srv, "invoice.pdf", make_pdf(k_invoice), {{"document_type", "invoice"}, {"webhook_url", receiver.url()}});
+    auto r = submit(c, srv.auth(), make_pdf(k_invoice), {{"document_type", "invoice"}, {"webhook_url", receiver.url()}});
     REQUIRE(r.status == 202);
     REQUIRE(receiver.wait_for(1, 60s));
     const auto data = parse_json(receiver.requests().at(0).body).at("data");

@@ -409,3 +409,19 @@ TEST_CASE("the typed part renders as JSON with evidence for every value", "[fiel
     CHECK(json.find(R"("evidence":{)") != std::string::npos);
     CHECK(json.find(R"("label":"invoice no")") != std::string::npos);
 }
+
+TEST_CASE("a card statement: charges as printed are money out, payments and credits come in", "[fields][bank_statement]") {
+    const auto a = read("Harbour Bank Visa Credit Card Statement\n"
+                        "Card number: XXXX-XXXX-XXXX-1234\n"
+                        "Statement period 01/07/2023 to 31/07/2023\n"
+                        "02/07/2023   PAYMENT BY INTERNET            (412.16)\n"
+                        "03/07/2023   BREAKFAST CAFE                     4.20\n"
+                        "05/07/2023   REFUND SHOP                       10.00 CR\n",
+                        "bank_statement");
+    REQUIRE(a.transactions.size() == 3);
+    CHECK(a.transactions[0].amount->value == "412.16");
+    CHECK(a.transactions[1].amount->value == "-4.20");
+    CHECK(a.transactions[2].amount->value == "10.00");
+    CHECK(value(a, "account_number") == "XXXX-XXXX-XXXX-1234");
+    CHECK(parse_amount("10.00 CR")->credit_mark);
+}

@@ -23,7 +23,8 @@ struct amount {
     std::int64_t units = 0;
     int scale = 0;
     std::string currency;
-    bool negative_mark = false; //!< printed as negative: -1, (1), 1-, 1 CR
+    bool negative_mark = false; //!< printed as negative: -1, (1), 1-, 1 DR
+    bool credit_mark = false;   //!< printed with CR (a credit: positive, but a card statement's payment)
 };
 
 //! Reads one amount such as `1,234.56`, `1.234,56`, `1 234,56`, `1'234.56`, `€12`, `12.00 EUR`,
