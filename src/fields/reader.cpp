@@ -639,7 +639,8 @@ std::optional<found> pick_address(const context& c, const found& merchant) {
             is_title_row(c, k) || letters_in(s) < 2)
             break;
         if (c.rows[k].b.y0 - c.rows[k - 1].b.y1 > 2.5 * std::max(1.0, c.rows[k].height)) break;
-        if (!text.empty()) text += ", ";
+        // Rows of an address are parts of one line: a comma between them, unless printed.
+        if (!text.empty()) text += text.back() == ',' ? " " : ", ";
         text += s;
         b = unite(b, c.rows[k].b);
         conf = std::min(conf, confidence_of(c.lines[k], 0, npos));
