@@ -52,18 +52,6 @@ void add_tokens(text_line& t, const word& w, std::size_t cell) {
     t.toks.push_back({norm_of(part), std::string(part), cell, b, w.confidence});
 }
 
-std::vector<std::string_view> words_of(std::string_view phrase) {
-    std::vector<std::string_view> out;
-    std::size_t i = 0;
-    while (i < phrase.size()) {
-        const auto sp = phrase.find(' ', i);
-        out.push_back(phrase.substr(i, sp == std::string_view::npos ? std::string_view::npos : sp - i));
-        if (sp == std::string_view::npos) break;
-        i = sp + 1;
-    }
-    return out;
-}
-
 // Tokens [at, …) spell the phrase's words; empty tokens (a lone "#" or ":") inside are skipped
 // over. Returns the token after the match.
 std::size_t match_words(const text_line& t, std::size_t at, std::span<const std::string_view> words) {
@@ -544,14 +532,6 @@ std::optional<found> pick_merchant(const context& c, bool receipt) {
         if (!receipt && c.rows[l].b.y0 > 0.4 * page_h) break;
         const std::string& s = c.rows[l].text;
         if (!name_like(s) || is_title_row(c, l)) continue;
-        // Not an address (a post code, a street number), a phone line or an item with its price.
-        std::size_t run = 0, longest = 0;
-        for (const char ch : s) {
-            run = (ch >= '0' && ch <= '9') ? run + 1 : 0;
-            longest = std::max(longest, run);
-        }
-        const auto& ms = c.lines[l].amounts;
-        if (receipt && longest >= 99) continue;
         if (find_label(c, l, label::date) || find_label(c, l, label::invoice_id) || find_label(c, l, label::customer) ||
             find_label(c, l, label::tax_id) || find_label(c, l, label::account_holder))
             if (!has_company_suffix(c, l)) continue;
@@ -1067,9 +1047,6 @@ void read_statement(analysis& a, const context& c) {
                f.find("tarjeta de credito") != std::string::npos;
     }
     a.transactions = read_transactions(c, a.tables, year, card);
-    if (!start && !a.transactions.empty()) {
-        // No printed period: none is invented from the transactions' dates.
-    }
     std::optional<money_hit> total;
     set(a, "currency", pick_currency(c, total));
     set(a, "period_start", start);

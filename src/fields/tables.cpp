@@ -89,10 +89,6 @@ std::optional<amount> first_number(const context& c, const text_line& t, std::si
     return std::nullopt;
 }
 
-found item_value(const context& c, std::size_t l, std::size_t from, std::size_t to, std::string v, double base) {
-    return make_found(c, l, from, to, std::move(v), base);
-}
-
 // "2 x 4.50", "2 @ 4.50", "1 PC * 9.00", "3X": a quantity and maybe a unit price in a row.
 struct qty_price {
     std::optional<amount> qty, price;
@@ -153,7 +149,7 @@ std::vector<line_item> items_with_header(const context& c, std::size_t header, s
     table tab;
     tab.page = c.rows[header].page;
     tab.b = c.rows[header].b;
-    for (const auto& k : cols) tab.header.push_back(text_of(c.lines[header], 0, 0));
+    tab.header.assign(cols.size(), std::string());
     for (std::size_t i = 0; i < cols.size(); ++i) {
         const auto& t = c.lines[header];
         std::string h;
@@ -250,10 +246,10 @@ std::vector<line_item> items_with_header(const context& c, std::size_t header, s
             pending_box = {};
         }
         if (letters_in(desc) >= 1) li.description = text_found(desc, li.page, desc_box, 0.8, t);
-        if (total) li.total = item_value(c, l, total->first, total->last, format_amount(total->value), 0.85);
-        if (price) li.unit_price = item_value(c, l, price->first, price->last, format_amount(price->value), 0.8);
+        if (total) li.total = make_found(c, l, total->first, total->last, format_amount(total->value), 0.85);
+        if (price) li.unit_price = make_found(c, l, price->first, price->last, format_amount(price->value), 0.8);
         if (qty) {
-            li.quantity = item_value(c, l, qty->first, qty->last, format_amount(qty->value, 0), 0.8);
+            li.quantity = make_found(c, l, qty->first, qty->last, format_amount(qty->value, 0), 0.8);
             li.quantity->number = true;
             // "15.00" units are 15.
             if (auto a = parse_amount(li.quantity->value)) {
@@ -386,14 +382,7 @@ std::vector<transaction> read_transactions(const context& c, std::vector<table>&
         const bool dated = std::any_of(h.begin(), h.end(), [](const column& x) { return x.kind == col::date; });
         if (dated && h.size() >= 3) {
             cols = h;
-            if (tab.header.empty()) {
-                for (const auto& k : h) tab.header.push_back(text_of(t, 0, 0));
-                for (std::size_t i = 0; i < h.size(); ++i) {
-                    std::string s;
-                    for (std::size_t k = 0; k < t.toks.size(); ++k)
-                        if (column_of(h, t.toks[k].b) == i) s += (s.empty() ? "" : " ") + t.toks[k].raw;
-                    tab.header[i] = s;
-                }
+            if (tab.rows.empty()) {
                 tab.page = c.rows[l].page;
                 tab.b = c.rows[l].b;
             }
