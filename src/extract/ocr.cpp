@@ -123,7 +123,7 @@ outcome<page_text> ocr_image(Pix* image, const std::string& language, int dpi) {
     auto* api = engine_for(t, language);
     if (!api) return failure(errc::internal, "cannot initialise OCR for language '" + language + "'");
     prepared ready = prepare_for_ocr(image);
-    Pix* input = ready.image ? ready.image : image;
+    Pix* input = ready.image ? ready.image.get() : image;
     const double scale = ready.image ? ready.scale : 1.0;
     t.TessBaseAPISetPageSegMode(api, tesseract::PSM_AUTO);
     t.TessBaseAPISetImage2(api, input);

@@ -13,23 +13,7 @@
 
 namespace docket::extract {
 
-prepared::prepared(prepared&& o) noexcept
-    : image(std::exchange(o.image, nullptr)), scale(o.scale), angle(o.angle), steps(std::move(o.steps)) {}
-
-prepared& prepared::operator=(prepared&& o) noexcept {
-    if (this != &o) {
-        if (image) pixDestroy(&image);
-        image = std::exchange(o.image, nullptr);
-        scale = o.scale;
-        angle = o.angle;
-        steps = std::move(o.steps);
-    }
-    return *this;
-}
-
-prepared::~prepared() {
-    if (image) pixDestroy(&image);
-}
+void pix_free::operator()(Pix* p) const noexcept { pixDestroy(&p); }
 
 ink_shapes measure_ink(Pix* gray) {
     ink_shapes out;
@@ -75,32 +59,25 @@ prepared prepare_for_ocr(Pix* image) {
     // Shadows, yellowed or crumpled paper: the background brought to one level (200, which
     // tesseract's recogniser read better on real receipts than the same page stretched to white).
     constexpr l_int32 k_paper = 200;
-    if (take(gray, pixBackgroundNormSimple(gray, nullptr, nullptr))) out.steps.push_back("background");
+    take(gray, pixBackgroundNormSimple(gray, nullptr, nullptr));
     const ink_shapes ink = measure_ink(gray);
     // Speckle (dust, a noisy sensor) outnumbering the characters: a 3x3 median takes it off
     // before enlarging would make blobs of it. Clean pages keep their thin strokes untouched.
-    if (ink.specks > 2 * std::max(ink.glyphs, 50) && take(gray, pixRankFilterGray(gray, 3, 3, 0.5)))
-        out.steps.push_back("despeckle");
+    if (ink.specks > 2 * std::max(ink.glyphs, 50)) take(gray, pixRankFilterGray(gray, 3, 3, 0.5));
     // Small text (a receipt scanned at 150 dpi): tesseract reads glyphs of ~30 px best.
     if (const double h = ink.glyph_height; h > 0 && h < 24) {
         const auto s = static_cast<l_float32>(std::min(4.0, 30.0 / h));
-        if (take(gray, pixScaleGrayLI(gray, s, s))) {
-            out.scale = s;
-            out.steps.push_back("scale");
-        }
+        if (take(gray, pixScaleGrayLI(gray, s, s))) out.scale = s;
     }
     // A page fed crooked: turned straight when the skew is measured with confidence. The corners
     // turned in take the paper's grey: white wedges beside grey paper split tesseract's threshold.
     if (Pix* bin = pixConvertTo1(gray, 140)) {
         l_float32 angle = 0, conf = 0;
-        if (pixFindSkew(bin, &angle, &conf) == 0 && conf > 2.5 && std::abs(angle) > 0.3 && std::abs(angle) < 20 &&
-            take(gray, pixRotateAMGray(gray, angle * 3.14159265f / 180.0f, static_cast<l_uint8>(k_paper)))) {
-            out.angle = angle;
-            out.steps.push_back("deskew");
-        }
+        if (pixFindSkew(bin, &angle, &conf) == 0 && conf > 2.5 && std::abs(angle) > 0.3 && std::abs(angle) < 20)
+            take(gray, pixRotateAMGray(gray, angle * 3.14159265f / 180.0f, static_cast<l_uint8>(k_paper)));
         pixDestroy(&bin);
     }
-    out.image = gray;
+    out.image.reset(gray);
     return out;
 }
 

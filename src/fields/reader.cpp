@@ -1088,8 +1088,6 @@ void read_statement(analysis& a, const context& c) {
 
 } // namespace
 
-found classify(const std::vector<page>& pages) { return classify_lines(make_context(pages, {})); }
-
 found detail::classify_lines(const context& c) {
     const auto& pages = *c.pages;
     double inv = 0, rec = 0, stm = 0;

@@ -76,7 +76,8 @@ struct context {
 
 context make_context(const std::vector<page>& pages, const options& opt);
 
-//! The type the document looks like, from the lines' title words and shape.
+//! The type the document most looks like (invoice, receipt, bank_statement or generic) and how
+//! sure, from the lines' title words and shape.
 found classify_lines(const context& c);
 
 //! The first phrase of `kind` in line `l` at or after token `from`; with `exclude`, a match

@@ -2,25 +2,19 @@
 // Readying a scan or a photo for tesseract: what real receipts need before OCR reads them (faint
 // thermal print, shadows, small text, a tilted page). Runs in the worker processes.
 
-#include <string>
-#include <vector>
+#include <memory>
 
 struct Pix; // leptonica
 
 namespace docket::extract {
 
-struct prepared {
-    Pix* image = nullptr;   //!< owned; the image to OCR
-    double scale = 1;       //!< the image's size over the original's: OCR boxes divide by it
-    double angle = 0;       //!< degrees the page was turned to straighten it
-    std::vector<std::string> steps; //!< what was done, for the log
+struct pix_free {
+    void operator()(Pix* p) const noexcept;
+};
 
-    prepared() = default;
-    prepared(const prepared&) = delete;
-    prepared& operator=(const prepared&) = delete;
-    prepared(prepared&& o) noexcept;
-    prepared& operator=(prepared&& o) noexcept;
-    ~prepared();
+struct prepared {
+    std::unique_ptr<Pix, pix_free> image; //!< the image to OCR; empty if it could not be made
+    double scale = 1;                     //!< its size over the original's: OCR boxes divide by it
 };
 
 //! A grey copy of `image` with its background flattened (shadows, yellowed paper), speckle

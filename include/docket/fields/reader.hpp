@@ -87,9 +87,6 @@ struct analysis {
 //! Reads the document. Never fails: what is not found is null, with nothing invented.
 analysis analyze(const std::vector<page>& pages, const options& opt);
 
-//! The type a document most looks like (invoice, receipt, bank_statement or generic) and how sure.
-found classify(const std::vector<page>& pages);
-
 //! The analysis as the members of the result object: `"fields":{…},"evidence":{…},…` with no
 //! braces around, to be spliced into the result JSON.
 std::string render_members(const analysis& a);
