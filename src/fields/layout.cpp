@@ -117,6 +117,10 @@ std::vector<row> rows_of(const page& p, double gap) {
         std::sort(o.words.begin(), o.words.end(), [](const word* a, const word* b) { return a->b.x0 < b->b.x0; });
         r.words = std::move(o.words);
         std::vector<double> heights;
+        heights.reserve(r.words.size());
+        std::size_t chars = 0;
+        for (const word* w : r.words) chars += w->text.size() + 1;
+        r.text.reserve(chars);
         for (const word* w : r.words) {
             r.b = unite(r.b, w->b);
             heights.push_back(w->b.height());
@@ -145,8 +149,12 @@ std::vector<row> rows_of(const page& p, double gap) {
 
 std::vector<row> document_rows(const std::vector<page>& pages) {
     std::vector<row> all;
-    for (const auto& p : pages) {
-        auto rows = rows_of(p);
+    std::vector<std::vector<row>> each;
+    each.reserve(pages.size());
+    std::size_t n = 0;
+    for (const auto& p : pages) n += each.emplace_back(rows_of(p)).size();
+    all.reserve(n);
+    for (auto& rows : each) {
         for (auto& r : rows) {
             r.index = all.size();
             all.push_back(std::move(r));

@@ -31,7 +31,9 @@ std::string norm_of(std::string_view raw) {
     std::size_t b = 0, e = f.size();
     while (b < e && edge_punct(f[b])) ++b;
     while (e > b && edge_punct(f[e - 1])) --e;
-    return f.substr(b, e - b);
+    f.resize(e);
+    f.erase(0, b);
+    return f;
 }
 
 // A word is split after a colon that ends a label ("Date:25/12/2018"), not inside a time.
@@ -86,9 +88,11 @@ context make_context(const std::vector<page>& pages, const options& opt) {
     for (const auto& r : c.rows) {
         text_line t;
         t.r = &r;
+        t.toks.reserve(r.words.size() + 2);
         for (std::size_t ci = 0; ci < r.cells.size(); ++ci)
             for (std::size_t wi = r.cells[ci].first; wi < r.cells[ci].last; ++wi) add_tokens(t, *r.words[wi], ci);
         index_labels(t, c.lines.size());
+        t.folded = fold(r.text);
         c.lines.push_back(std::move(t));
     }
     // How the document writes decimals: the separator before the last two digits of its numbers.
@@ -102,6 +106,11 @@ context make_context(const std::vector<page>& pages, const options& opt) {
             }
         }
     c.style = commas > dots ? number_style::comma_decimal : dots > 0 ? number_style::dot_decimal : number_style::unknown;
+    for (auto& t : c.lines)
+        for (auto& tk : t.toks) {
+            tk.code = currency_code(tk.raw);
+            if (has_digit(tk.raw)) tk.value = parse_amount(tk.raw, c.style);
+        }
     // Day or month first: the document's own unambiguous dates decide, then the locale, then the
     // language (English alone with dollars reads month first), else day first as most of the world.
     int day_first = 0, month_first = 0;
@@ -240,7 +249,7 @@ std::vector<money> amounts_in(const context& c, std::size_t l, std::size_t from,
     const auto& t = c.lines[l];
     to = std::min(to, t.toks.size());
     std::vector<money> all;
-    auto is_mark = [](const token& k) { return !k.norm.empty() && !currency_code(k.raw).empty(); };
+    auto is_mark = [](const token& k) { return k.mark(); };
     for (std::size_t i = from; i < to; ++i) {
         if (i + 1 < to && t.toks[i + 1].norm == "%") continue;
         if (!t.toks[i].raw.empty() && t.toks[i].raw.back() == '%') continue;
@@ -272,14 +281,14 @@ std::vector<money> amounts_in(const context& c, std::size_t l, std::size_t from,
                     end = i + 2;
                 }
         }
-        if (!a) a = parse_amount(t.toks[i].raw, c.style);
+        if (!a) a = t.toks[i].value;
         if (!a && is_mark(t.toks[i]) && i + 1 < to) { // "EUR 12.00", "$ 5"
             a = parse_amount(t.toks[i].raw + t.toks[i + 1].raw, c.style);
             if (a) end = i + 2;
         }
         if (!a) continue;
         if (end < to && is_mark(t.toks[end]) && a->currency.empty()) { // "12.00 EUR"
-            a->currency = currency_code(t.toks[end].raw);
+            a->currency = t.toks[end].code;
             ++end;
         }
         if (end < to && (t.toks[end].norm == "cr" || t.toks[end].norm == "dr")) {
@@ -689,12 +698,10 @@ std::optional<found> pick_currency(const context& c, const std::optional<money_h
     for (std::size_t l = 0; l < c.lines.size(); ++l) {
         const auto& t = c.lines[l];
         for (std::size_t i = 0; i < t.toks.size(); ++i) {
-            std::string code = currency_code(t.toks[i].raw);
+            std::string code = t.toks[i].code;
             if (code.empty() && t.toks[i].norm.size() == 3) code = currency_code(t.toks[i].norm); // "(EUR)"
-            if (code.empty()) {
-                // Attached to a number: "€12.00", "12.00€", "RM9.00".
-                if (auto a = parse_amount(t.toks[i].raw, c.style)) code = a->currency;
-            }
+            // Attached to a number: "€12.00", "12.00€", "RM9.00".
+            if (code.empty() && t.toks[i].value) code = t.toks[i].value->currency;
             if (code.empty()) continue;
             if (!where.count(code)) where[code] = make_found(c, l, i, i + 1, code, 0.7);
             ++seen[code];
@@ -1023,7 +1030,7 @@ void read_statement(analysis& a, const context& c) {
         const auto& ds = c.lines[l].dates;
         if (ds.size() < 2) continue;
         const bool labelled = has_label(c, l, label::period);
-        const std::string f = fold(c.rows[l].text);
+        const std::string& f = c.lines[l].folded;
         // Two dates alone on a row above the transactions read as the period too.
         const bool alone = c.lines[l].amounts.empty() && c.lines[l].words <= 5;
         const bool ranged = alone || f.find(" to ") != std::string::npos || f.find("through") != std::string::npos ||
@@ -1040,7 +1047,7 @@ void read_statement(analysis& a, const context& c) {
     const int year = end ? std::stoi(end->value.substr(0, 4)) : start ? std::stoi(start->value.substr(0, 4)) : 0;
     bool card = false;
     for (std::size_t l = 0; l < c.lines.size() && !card; ++l) {
-        const std::string f = fold(c.rows[l].text);
+        const std::string& f = c.lines[l].folded;
         card = f.find("credit card") != std::string::npos || f.find("card statement") != std::string::npos ||
                f.find("minimum payment") != std::string::npos || f.find("card number") != std::string::npos ||
                f.find("carte de credit") != std::string::npos || f.find("kreditkarte") != std::string::npos ||

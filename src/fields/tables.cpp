@@ -83,9 +83,9 @@ bool stop_row(const context& c, std::size_t l) {
            has_label(c, l, label::total_strong) || has_label(c, l, label::amount_due);
 }
 
-std::optional<amount> first_number(const context& c, const text_line& t, std::size_t from, std::size_t to) {
+std::optional<amount> first_number(const text_line& t, std::size_t from, std::size_t to) {
     for (std::size_t i = from; i < to; ++i)
-        if (auto a = parse_amount(t.toks[i].raw, c.style)) return a;
+        if (auto a = t.toks[i].value) return a;
     return std::nullopt;
 }
 
@@ -106,13 +106,13 @@ qty_price find_qty_price(const context& c, const text_line& t) {
             out.first = i;
             out.last = i + 1;
             if (i + 1 < t.toks.size())
-                if (auto p = parse_amount(t.toks[i + 1].raw, c.style); p && p->scale > 0) {
+                if (auto p = t.toks[i + 1].value; p && p->scale > 0) {
                     out.price = p;
                     out.last = i + 2;
                 }
             return out;
         }
-        auto q = parse_amount(t.toks[i].raw, c.style);
+        auto q = t.toks[i].value;
         if (!q || q->units <= 0 || i + 1 >= t.toks.size()) continue;
         std::size_t k = i + 1;
         bool times = false;
@@ -197,7 +197,7 @@ std::vector<line_item> items_with_header(const context& c, std::size_t header, s
         std::optional<money> qty;
         if (auto qi = col_index(col::quantity); qi && !by_col[*qi].empty()) {
             for (const auto k : by_col[*qi])
-                if (auto a = parse_amount(t.toks[k].raw, c.style)) {
+                if (auto a = t.toks[k].value) {
                     qty = money{*a, k, k + 1, t.toks[k].b, t.toks[k].confidence};
                     break;
                 }
@@ -338,7 +338,7 @@ std::vector<line_item> items_without_header(const context& c) {
         } else if (ms.size() >= 2 && ms[ms.size() - 2].value.units > 0) {
             // "4.50 9.00" with a quantity before: the first is the unit price.
             const auto& p = ms[ms.size() - 2];
-            if (auto q = first_number(c, t, 0, ms.front().first); q && q->scale == 0 && q->units > 0 && q->units < 1000 &&
+            if (auto q = first_number(t, 0, ms.front().first); q && q->scale == 0 && q->units > 0 && q->units < 1000 &&
                                                               same_value(multiply(*q, p.value, last.value.scale), last.value)) {
                 found qf = make_found(c, l, 0, 1, format_amount(*q, 0), 0.65);
                 qf.number = true;

@@ -35,6 +35,10 @@ struct token {
     std::size_t cell = 0;  //!< index of its cell in the row
     box b;
     double confidence = 100;
+    // Read once when the context is made, since the rules ask them of every token many times:
+    std::string code;              //!< the currency `raw` marks ("EUR" for "€"), else empty
+    std::optional<amount> value;   //!< `raw` read as an amount in the document's number style
+    bool mark() const { return !norm.empty() && !code.empty(); }
 };
 
 //! A money amount found in a line, with the tokens it spans.
@@ -63,6 +67,7 @@ struct text_line {
     std::vector<found_date> dates;          //!< in the document's date order
     std::vector<found_date> loose_dates;    //!< the same, with dates printed without a year
     std::vector<money> amounts;             //!< amounts_in over the whole line
+    std::string folded;                     //!< the row's text folded
 };
 
 struct context {

@@ -33,15 +33,13 @@ namespace {
 std::string fold_mapped(std::string_view text, std::vector<std::uint32_t>* origin) {
     std::string out;
     out.reserve(text.size());
-    std::uint32_t prev = 0; // where the character that produced the bytes not yet mapped began
+    if (origin) origin->reserve(text.size() + 1);
     for (std::size_t i = 0; i < text.size(); ++i) {
-        if (origin) {
-            origin->resize(out.size(), prev);
-            prev = static_cast<std::uint32_t>(i);
-        }
         const auto c = static_cast<unsigned char>(text[i]);
+        const auto from = static_cast<std::uint32_t>(i);
         if (c < 0x80) {
             out += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            if (origin) origin->push_back(from);
             continue;
         }
         const auto c1 = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
@@ -73,11 +71,10 @@ std::string fold_mapped(std::string_view text, std::vector<std::uint32_t>* origi
         } else {
             out += static_cast<char>(c);
         }
+        // Every byte written for this character maps back to where the character began.
+        if (origin) origin->resize(out.size(), from);
     }
-    if (origin) {
-        origin->resize(out.size(), prev);
-        origin->push_back(static_cast<std::uint32_t>(text.size()));
-    }
+    if (origin) origin->push_back(static_cast<std::uint32_t>(text.size()));
     return out;
 }
 
@@ -533,6 +530,8 @@ std::optional<found_date> one_token_date(const token& t, date_order order, bool 
 } // namespace
 
 std::vector<found_date> find_dates(std::string_view text, date_order order, bool allow_no_year) {
+    // Every date has a digit (its day or its year); most rows of a page hold none.
+    if (std::none_of(text.begin(), text.end(), [](char c) { return is_digit(c); })) return {};
     std::vector<std::uint32_t> origin;
     const std::string f = fold_mapped(text, &origin);
     std::vector<found_date> out;
