@@ -21,6 +21,12 @@ namespace docket::extract {
 
 namespace {
 
+// Words read with a confidence under this are read again (see reread_unsure), at most this
+// many a page: a page that unsure throughout is not helped by reading it twice.
+constexpr double k_reread_below = 75;
+constexpr double k_reread_gain = 10;
+constexpr std::size_t k_reread_most = 60;
+
 // libtesseract is loaded on first use, so only the worker processes that OCR ever map it. Linked
 // into the binary it would bring some thirty libraries of its own (curl, gnutls, krb5, ldap, icu,
 // libarchive...) into the server process as well: about 6 MiB of its resident memory, for code it
@@ -30,7 +36,8 @@ namespace {
     X(TessBaseAPISetPageSegMode) X(TessBaseAPISetImage2) X(TessBaseAPISetSourceResolution) X(TessBaseAPIRecognize)    \
     X(TessBaseAPIGetUTF8Text) X(TessBaseAPIGetIterator) X(TessBaseAPIClear) X(TessDeleteText)                         \
     X(TessResultIteratorGetUTF8Text) X(TessResultIteratorConfidence) X(TessResultIteratorNext)                        \
-    X(TessResultIteratorGetPageIterator) X(TessResultIteratorDelete) X(TessPageIteratorBoundingBox)
+    X(TessResultIteratorGetPageIterator) X(TessResultIteratorDelete) X(TessPageIteratorBoundingBox)                    \
+    X(TessBaseAPISetRectangle)
 
 struct tesseract_library {
 #define DOCKET_MEMBER(f) decltype(&::f) f = nullptr;
@@ -73,6 +80,174 @@ TessBaseAPI* engine_for(const tesseract_library& t, const std::string& language)
     auto* raw = api.get();
     engines.emplace(language, std::move(api));
     return raw;
+}
+
+// A word that reads as a figure: digits, separators and signs, and at most a letter or two that
+// OCR puts for a digit ("l55,02", "1O.00").
+// `least` digits: 2 for a reading to be taken, 1 for a word to be read again ("5S").
+bool figure_like(std::string_view s, int least = 2) {
+    int digits = 0, letters = 0;
+    for (const char c : s) {
+        if (c >= '0' && c <= '9') ++digits;
+        else if (c == 'O' || c == 'o' || c == 'l' || c == 'I' || c == '|' || c == 'S' || c == 'B') ++letters;
+        else if (c != '.' && c != ',' && c != '\'' && c != '-' && c != '(' && c != ')' && c != '+') return false;
+    }
+    return digits >= least && digits + letters >= 2 && letters <= 1;
+}
+
+struct read_word {
+    std::string text;
+    int x0 = 0, y0 = 0, x1 = 0, y1 = 0; // in the pixels of the image set on the engine
+    double confidence = 0;
+};
+
+// The words tesseract reads in one rectangle (grown by `pad` on every side) of the image set on
+// `api`, segmented by `mode`; boxes come back in the whole image's pixels.
+std::vector<read_word> read_region(const tesseract_library& t, TessBaseAPI* api, Pix* image, const read_word& at,
+                                   int pad, TessPageSegMode mode) {
+    const int left = std::max(0, at.x0 - pad), top = std::max(0, at.y0 - pad);
+    const int right = std::min(static_cast<int>(pixGetWidth(image)), at.x1 + pad);
+    const int bottom = std::min(static_cast<int>(pixGetHeight(image)), at.y1 + pad);
+    std::vector<read_word> out;
+    if (right <= left || bottom <= top) return out;
+    t.TessBaseAPISetPageSegMode(api, mode);
+    t.TessBaseAPISetRectangle(api, left, top, right - left, bottom - top);
+    if (t.TessBaseAPIRecognize(api, nullptr) != 0) return out;
+    if (TessResultIterator* it = t.TessBaseAPIGetIterator(api)) {
+        do {
+            char* s = t.TessResultIteratorGetUTF8Text(it, tesseract::RIL_WORD);
+            if (!s) continue;
+            read_word w;
+            w.text = s;
+            t.TessDeleteText(s);
+            if (w.text.empty()) continue;
+            t.TessPageIteratorBoundingBox(t.TessResultIteratorGetPageIterator(it), tesseract::RIL_WORD, &w.x0, &w.y0, &w.x1, &w.y1);
+            w.confidence = t.TessResultIteratorConfidence(it, tesseract::RIL_WORD);
+            out.push_back(std::move(w));
+        } while (t.TessResultIteratorNext(it, tesseract::RIL_WORD));
+        t.TessResultIteratorDelete(it);
+    }
+    return out;
+}
+
+// Digits and separators: a second reading that turns a 7 back into the comma it was
+// ("25730" -> "23,31") keeps its length, one that drops a digit does not.
+std::ptrdiff_t marks_in(std::string_view s) {
+    return std::count_if(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.' || c == ','; });
+}
+
+// Second readings of what the page's reading was unsure of, each taken only when it is clearly
+// surer than the first (by `k_reread_gain` confidence points):
+// - a figure, read alone as one word of digits and separators: whole-page reading loses a digit
+//   now and then (a thin leading "1" of "1.155,01") and says so by a low confidence;
+// - a "word" several lines tall: a column of short figures (a quantity column of 1s and 2s)
+//   that page segmentation took for one block of garbage ("DrPrPrP"), read again as a block.
+void reread_unsure(const tesseract_library& t, TessBaseAPI* api, Pix* image, std::vector<read_word>& words) {
+    std::vector<double> heights;
+    for (const auto& w : words) heights.push_back(w.y1 - w.y0);
+    if (heights.empty()) return;
+    std::nth_element(heights.begin(), heights.begin() + static_cast<std::ptrdiff_t>(heights.size() / 2), heights.end());
+    const double line = heights[heights.size() / 2];
+    // A short scrap right after a figure on its line is most likely the rest of it ("19 ou" for 19,51).
+    auto scrap_after = [&](std::size_t i) {
+        if (i + 1 >= words.size()) return false;
+        const auto &a = words[i], &b = words[i + 1];
+        const int shared = std::min(a.y1, b.y1) - std::max(a.y0, b.y0);
+        return b.confidence < k_reread_below && b.text.size() <= 3 && shared * 2 >= std::min(a.y1 - a.y0, b.y1 - b.y0) &&
+               b.x0 >= a.x0 && b.x0 - a.x1 <= line;
+    };
+    std::vector<std::size_t> figures, columns;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        const auto& w = words[i];
+        const bool tall = line > 0 && w.y1 - w.y0 > 2.5 * line;
+        if (tall && w.confidence < k_reread_below) columns.push_back(i);
+        else if (!tall && figure_like(w.text, 1) && (w.confidence < k_reread_below || scrap_after(i))) figures.push_back(i);
+    }
+    if (figures.size() + columns.size() > k_reread_most) return;
+    std::vector<bool> dropped(words.size(), false);
+    if (!figures.empty()) {
+        t.TessBaseAPISetVariable(api, "tessedit_char_whitelist", "0123456789.,'-()");
+        for (const auto i : figures) {
+            if (dropped[i]) continue;
+            read_word area = words[i];
+            const bool scrap = scrap_after(i);
+            double was = area.confidence;
+            std::ptrdiff_t marks = marks_in(area.text);
+            if (scrap) {
+                const auto& n = words[i + 1];
+                area.x1 = std::max(area.x1, n.x1);
+                area.y0 = std::min(area.y0, n.y0);
+                area.y1 = std::max(area.y1, n.y1);
+                was = std::min(was, n.confidence);
+                marks += marks_in(n.text);
+            }
+            const auto again = read_region(t, api, image, area, std::max(2, (area.y1 - area.y0) / 3),
+                                           scrap ? tesseract::PSM_SINGLE_LINE : tesseract::PSM_SINGLE_WORD);
+            if (again.size() != 1 || again[0].confidence < was + k_reread_gain || !figure_like(again[0].text) ||
+                marks_in(again[0].text) < marks)
+                continue;
+            words[i] = area;
+            words[i].text = again[0].text;
+            words[i].confidence = again[0].confidence;
+            if (scrap) dropped[i + 1] = true;
+        }
+        t.TessBaseAPISetVariable(api, "tessedit_char_whitelist", "");
+    }
+    if (columns.empty() && std::none_of(dropped.begin(), dropped.end(), [](bool d) { return d; })) {
+        t.TessBaseAPISetPageSegMode(api, tesseract::PSM_AUTO);
+        return;
+    }
+    // Tall words that overlap are one region, read once.
+    auto overlap_area = [](const read_word& a, const read_word& b) {
+        const int w = std::min(a.x1, b.x1) - std::max(a.x0, b.x0), h = std::min(a.y1, b.y1) - std::max(a.y0, b.y0);
+        return w > 0 && h > 0 ? static_cast<double>(w) * h : 0.0;
+    };
+    struct region {
+        read_word area;
+        std::vector<std::size_t> members;
+    };
+    std::vector<region> regions;
+    for (const auto i : columns) {
+        auto it = std::find_if(regions.begin(), regions.end(), [&](const region& r) { return overlap_area(r.area, words[i]) > 0; });
+        if (it == regions.end()) {
+            regions.push_back({words[i], {i}});
+            continue;
+        }
+        it->area.x0 = std::min(it->area.x0, words[i].x0);
+        it->area.y0 = std::min(it->area.y0, words[i].y0);
+        it->area.x1 = std::max(it->area.x1, words[i].x1);
+        it->area.y1 = std::max(it->area.y1, words[i].y1);
+        it->members.push_back(i);
+    }
+    std::vector<bool> in_region(words.size(), false);
+    for (const auto& r : regions)
+        for (const auto i : r.members) in_region[i] = true;
+    std::vector<std::vector<read_word>> put_at(words.size()); // new words, before the word at an index
+    for (const auto& r : regions) {
+        auto again = read_region(t, api, image, r.area, static_cast<int>(line / 3), tesseract::PSM_SINGLE_BLOCK);
+        // The margin around the region may catch a neighbour the first reading has already.
+        std::erase_if(again, [&](const read_word& n) {
+            const double area = std::max(1.0, static_cast<double>(n.x1 - n.x0) * (n.y1 - n.y0));
+            for (std::size_t k = 0; k < words.size(); ++k)
+                if (!in_region[k] && overlap_area(words[k], n) > 0.5 * area) return true;
+            return false;
+        });
+        if (again.empty()) continue;
+        double sum = 0, was = 0;
+        for (const auto& w : again) sum += w.confidence;
+        for (const auto i : r.members) was += words[i].confidence;
+        if (sum / static_cast<double>(again.size()) < was / static_cast<double>(r.members.size()) + k_reread_gain) continue;
+        for (const auto i : r.members) dropped[i] = true;
+        put_at[r.members.front()] = std::move(again);
+    }
+    std::vector<read_word> out;
+    out.reserve(words.size());
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        for (auto& w : put_at[i]) out.push_back(std::move(w));
+        if (!dropped[i]) out.push_back(std::move(words[i]));
+    }
+    words = std::move(out);
+    t.TessBaseAPISetPageSegMode(api, tesseract::PSM_AUTO);
 }
 
 } // namespace
@@ -137,27 +312,39 @@ outcome<page_text> ocr_image(Pix* image, const std::string& language, int dpi) {
         if (s) t.TessDeleteText(s);
         return out;
     };
-    page_text page;
-    page.source = "ocr";
-    page.unit = "px";
-    page.width = pixGetWidth(image);
-    page.height = pixGetHeight(image);
+    page_text page{.source = "ocr", .width = static_cast<double>(pixGetWidth(image)),
+                   .height = static_cast<double>(pixGetHeight(image)), .unit = "px"};
     page.text = text_of(t.TessBaseAPIGetUTF8Text(api));
+    std::vector<read_word> words;
     if (TessResultIterator* it = t.TessBaseAPIGetIterator(api)) {
         do {
-            std::string w = text_of(t.TessResultIteratorGetUTF8Text(it, tesseract::RIL_WORD));
-            if (w.empty()) continue;
-            int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-            t.TessPageIteratorBoundingBox(t.TessResultIteratorGetPageIterator(it), tesseract::RIL_WORD, &x0, &y0, &x1, &y1);
-            // Boxes in the original image's pixels (of the straightened page, when it was turned).
-            auto px = [scale](int v) { return std::round(v / scale * 10) / 10; };
-            page.words.push_back({std::move(w), px(x0), px(y0), px(x1), px(y1),
-                                  t.TessResultIteratorConfidence(it, tesseract::RIL_WORD)});
+            read_word w;
+            w.text = text_of(t.TessResultIteratorGetUTF8Text(it, tesseract::RIL_WORD));
+            if (w.text.empty()) continue;
+            t.TessPageIteratorBoundingBox(t.TessResultIteratorGetPageIterator(it), tesseract::RIL_WORD, &w.x0, &w.y0, &w.x1, &w.y1);
+            w.confidence = t.TessResultIteratorConfidence(it, tesseract::RIL_WORD);
+            words.push_back(std::move(w));
         } while (t.TessResultIteratorNext(it, tesseract::RIL_WORD));
         t.TessResultIteratorDelete(it);
     }
+    const auto first_reading = words.size();
+    std::vector<std::string> before;
+    for (const auto& w : words) before.push_back(w.text);
+    reread_unsure(t, api, input, words);
+    // Boxes in the original image's pixels (of the straightened page, when it was turned).
+    auto px = [scale](int v) { return std::round(v / scale * 10) / 10; };
+    bool changed = words.size() != first_reading;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        auto& w = words[i];
+        changed = changed || w.text != before[i];
+        page.words.push_back({std::move(w.text), px(w.x0), px(w.y0), px(w.x1), px(w.y1), w.confidence});
+    }
     t.TessBaseAPIClear(api);
     page.lines = group_lines(page.words);
+    if (changed) { // the text as read the second time
+        page.text.clear();
+        for (const auto& l : page.lines) page.text += l.text + '\n';
+    }
     return page;
 }
 
