@@ -66,6 +66,52 @@ std::size_t match_words(const text_line& t, std::size_t at, std::span<const std:
     return k;
 }
 
+// Whether OCR's `seen` is `word` with at most one letter changed, dropped or added ("son" or
+// "sdm" for "sdn", "bh" for "bhd").
+bool one_edit_from(std::string_view seen, std::string_view word) {
+    if (seen == word) return true;
+    if (seen.size() + 1 < word.size() || seen.size() > word.size() + 1) return false;
+    std::size_t i = 0;
+    while (i < seen.size() && i < word.size() && seen[i] == word[i]) ++i;
+    if (seen.size() == word.size()) return seen.substr(i + 1) == word.substr(i + 1);
+    if (seen.size() < word.size()) return seen.substr(i) == word.substr(i + 1);
+    return seen.substr(i + 1) == word.substr(i);
+}
+
+// A company's legal form printed as two words of three letters or more ("SDN BHD") is mended
+// where OCR got one letter of each wrong ("SON BHD", "SDN 8HD"): a pair both that near to the
+// form is that form, which the merchant rules then find.
+void mend_legal_forms(text_line& t) {
+    for (std::size_t i = 0; i + 1 < t.toks.size(); ++i) {
+        for (const auto& p : phrases(label::company_suffix)) {
+            const auto space = p.find(' ');
+            if (space == std::string_view::npos) continue;
+            const auto first = p.substr(0, space), second = p.substr(space + 1);
+            if (first.size() < 3 || second.size() < 3 || second.find(' ') != std::string_view::npos) continue;
+            auto& a = t.toks[i];
+            auto& b = t.toks[i + 1];
+            if ((a.norm == first && b.norm == second) || !one_edit_from(a.norm, first) || !one_edit_from(b.norm, second))
+                continue;
+            auto mend = [](token& k, std::string_view word) {
+                // The printed case and the punctuation around the letters are kept.
+                const bool upper = std::any_of(k.raw.begin(), k.raw.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }) &&
+                                   std::none_of(k.raw.begin(), k.raw.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
+                std::size_t b0 = 0, e0 = k.raw.size();
+                while (b0 < e0 && edge_punct(k.raw[b0])) ++b0;
+                while (e0 > b0 && edge_punct(k.raw[e0 - 1])) --e0;
+                std::string cased(word);
+                for (std::size_t j = 0; j < cased.size(); ++j)
+                    if (upper || j == 0) cased[j] = static_cast<char>(cased[j] - 'a' + 'A');
+                k.raw = k.raw.substr(0, b0) + cased + k.raw.substr(e0);
+                k.norm = std::string(word);
+            };
+            mend(a, first);
+            mend(b, second);
+            break;
+        }
+    }
+}
+
 // Every lexicon phrase in the line, by position and longest first.
 void index_labels(text_line& t, std::size_t line) {
     for (std::size_t i = 0; i < t.toks.size(); ++i) {
@@ -91,6 +137,7 @@ context make_context(const std::vector<page>& pages, const options& opt) {
         t.toks.reserve(r.words.size() + 2);
         for (std::size_t ci = 0; ci < r.cells.size(); ++ci)
             for (std::size_t wi = r.cells[ci].first; wi < r.cells[ci].last; ++wi) add_tokens(t, *r.words[wi], ci);
+        if (std::any_of(pages.begin(), pages.end(), [&](const page& p) { return p.number == r.page && p.ocr; })) mend_legal_forms(t);
         index_labels(t, c.lines.size());
         t.folded = fold(r.text);
         c.lines.push_back(std::move(t));
@@ -366,7 +413,16 @@ struct money_hit {
     std::size_t line = 0;
     std::string_view phrase;
     bool strong = false;
+    bool leaves_tax_out = false; //!< the label goes on to say "excluding GST", "hors taxes"
 };
+
+// Words that, after a total's label and before its amount, say the total leaves the tax out.
+bool excluding_word(std::string_view w) {
+    for (const std::string_view x : {"excluding", "excl", "exclusive", "exclusief", "exkl", "before", "ohne", "hors", "sans",
+                                     "sin", "sem", "senza", "zonder", "netto"})
+        if (w == x) return true;
+    return w.substr(0, 4) == "excl" || w.substr(0, 4) == "exlc"; // "(excluding", OCR's "Exlcuding"
+}
 
 std::vector<money_hit> money_candidates(const context& c, label kind, std::optional<label> exclude, double base,
                                         bool strong = false) {
@@ -390,6 +446,9 @@ std::vector<money_hit> money_candidates(const context& c, label kind, std::optio
         if (ms.empty()) continue;
         const auto& m = ms.back();
         money_hit mh;
+        const std::size_t words_to = line == l ? m.first : c.lines[l].toks.size();
+        for (std::size_t k = h->end; k < words_to && !mh.leaves_tax_out; ++k)
+            mh.leaves_tax_out = excluding_word(c.lines[l].toks[k].norm);
         mh.value = m.value;
         mh.f = make_found(c, line, m.first, m.last, format_amount(m.value), below ? base - 0.1 : base, h->phrase);
         mh.f.text = text_of(c.lines[l], h->begin, c.lines[l].toks.size());
@@ -527,6 +586,22 @@ bool name_like(std::string_view s) {
            s.find("www") == std::string_view::npos && s.find("http") == std::string_view::npos;
 }
 
+// Whether an OCR'd row reads as words rather than the scraps OCR makes of a logo or a stamp
+// ("7 sao see ©", "H za ~ i 2"): most of its tokens are words of two letters or more, read with
+// some confidence.
+bool reads_as_words(const text_line& t) {
+    int words = 0, all = 0;
+    double conf = 0;
+    for (const auto& k : t.toks) {
+        if (k.raw.empty()) continue;
+        ++all;
+        conf += k.confidence;
+        const int letters = letters_in(k.raw);
+        if (letters >= 2 && letters * 10 >= static_cast<int>(k.raw.size()) * 7) ++words;
+    }
+    return all > 0 && words * 10 >= all * 6 && conf / all >= 55;
+}
+
 // The issuer of a receipt or invoice: among the first rows that read as a name, the one with a
 // company suffix, the tallest and the first score best; a name broken over two rows ("POPULAR
 // BOOK" over "CO. (M) SDN BHD") is joined again.
@@ -536,11 +611,12 @@ std::optional<found> pick_merchant(const context& c, bool receipt) {
     const std::int64_t first_page = c.rows.front().page;
     const double page_h = (*c.pages)[0].height > 0 ? (*c.pages)[0].height : 1;
     std::vector<std::size_t> top;
-    for (std::size_t l = 0; l < c.lines.size() && top.size() < (receipt ? 6u : 10u); ++l) {
+    for (std::size_t l = 0; l < c.lines.size() && top.size() < (receipt ? 8u : 10u); ++l) {
         if (c.rows[l].page != first_page) break;
         if (!receipt && c.rows[l].b.y0 > 0.4 * page_h) break;
         const std::string& s = c.rows[l].text;
         if (!name_like(s) || is_title_row(c, l)) continue;
+        if ((*c.pages)[0].ocr && !reads_as_words(c.lines[l])) continue;
         if (find_label(c, l, label::date) || find_label(c, l, label::invoice_id) || find_label(c, l, label::customer) ||
             find_label(c, l, label::tax_id) || find_label(c, l, label::account_holder))
             if (!has_company_suffix(c, l)) continue;
@@ -565,6 +641,8 @@ std::optional<found> pick_merchant(const context& c, bool receipt) {
         const auto& a = c.rows[upper];
         const auto& b = c.rows[lower];
         const double h = std::max(a.height, b.height);
+        if ((*c.pages)[0].ocr && (confidence_of(c.lines[upper], 0, npos) < 40 || confidence_of(c.lines[lower], 0, npos) < 40))
+            return false;
         return a.page == b.page && b.b.y0 - a.b.y1 < 0.8 * h && std::min(a.height, b.height) > 0.75 * h &&
                name_like(b.text) && name_like(a.text) && !has_digit(a.text) && !is_title_row(c, upper) && !is_title_row(c, lower);
     };
@@ -791,7 +869,21 @@ void read_money(analysis& a, const context& c, bool receipt, std::size_t& total_
     std::optional<money_hit> total;
     std::vector<money_hit> all = strong;
     all.insert(all.end(), plain.begin(), plain.end());
-    std::erase_if(all, [](const money_hit& m) { return m.value.units <= 0; });
+    // A plain "Total" on a subtotal's row is the subtotal's ("Sub Total (RM) : 37.50").
+    std::erase_if(all, [&](const money_hit& m) {
+        return m.value.units <= 0 || m.leaves_tax_out || (!m.strong && has_label(c, m.line, label::subtotal));
+    });
+    // What was handed over less the change is what was paid: cash 100.00, change 19.10, total 80.90.
+    std::optional<amount> paid_less_change;
+    {
+        auto given = money_candidates(c, label::paid, std::nullopt, 0.7);
+        auto change = money_candidates(c, label::change, std::nullopt, 0.7);
+        std::erase_if(given, [&](const money_hit& m) { return has_label(c, m.line, label::change); });
+        if (!given.empty() && !change.empty() && change.back().value.units >= 0) {
+            const amount rest = subtract(given.back().value, change.back().value);
+            if (rest.units > 0) paid_less_change = rest;
+        }
+    }
     if (!all.empty()) {
         // Receipts print a total, then rounding, cash and change: the last "strong" total, or the
         // largest plain one, is what was paid.
@@ -800,26 +892,55 @@ void read_money(analysis& a, const context& c, bool receipt, std::size_t& total_
             return to_double(x.value) > to_double(y.value);
         });
         total = all.front();
-        // With a subtotal and a tax, the candidate that adds up wins.
+        // A total printed just under a rounding adjustment is the rounded one, which was paid.
+        for (std::size_t l = 0; l < c.lines.size(); ++l) {
+            if (!has_label(c, l, label::rounding)) continue;
+            const money_hit* first = nullptr;
+            for (const auto& t : all)
+                if (t.line > l && t.line <= l + 3 && (!first || t.line < first->line)) first = &t;
+            if (first) total = *first;
+            break;
+        }
+        // Cross-checks decide over all of that: the candidate that subtotal plus tax gives, else
+        // the one that cash less change gives.
+        const money_hit* checked = nullptr;
         if (!sub.empty() && !tax.empty())
             for (const auto& t : all)
-                if (same_value(add(sub.front().value, tax.front().value), t.value)) {
-                    total = t;
-                    break;
-                }
+                if (!checked && same_value(add(sub.front().value, tax.front().value), t.value)) checked = &t;
+        if (!checked && paid_less_change)
+            for (const auto& t : all)
+                if (!checked && same_value(*paid_less_change, t.value)) checked = &t;
+        if (checked) total = *checked;
     } else {
-        // No total label: the largest amount that is not cash given or change.
-        for (std::size_t l = 0; l < c.lines.size(); ++l) {
+        // No total label read: the amount that cash less change gives, where it is printed
+        // ("Round .dTotal(RM); 9.60" beside cash 10.00 and change 0.40); else the largest
+        // amount that is not cash given or change.
+        for (std::size_t l = 0; l < c.lines.size() && paid_less_change && !total; ++l) {
+            if (has_label(c, l, label::change) || has_label(c, l, label::paid) || has_label(c, l, label::subtotal) ||
+                has_label(c, l, label::tax))
+                continue;
+            const auto& ms = c.lines[l].amounts;
+            const auto m = std::find_if(ms.begin(), ms.end(), [&](const money& x) { return same_value(x.value, *paid_less_change); });
+            if (m == ms.end()) continue;
+            money_hit mh;
+            mh.value = m->value;
+            mh.line = l;
+            mh.f = make_found(c, l, m->first, m->last, format_amount(m->value), 0.6);
+            mh.f.note = "the amount cash less change gives";
+            total = mh;
+        }
+        std::optional<money_hit> largest;
+        for (std::size_t l = 0; l < c.lines.size() && !total; ++l) {
             if (has_label(c, l, label::change) || has_label(c, l, label::paid)) continue;
             for (const auto& m : c.lines[l].amounts)
-                if (m.value.scale > 0 && (!total || to_double(m.value) > to_double(total->value))) {
-                    money_hit mh;
-                    mh.value = m.value;
-                    mh.line = l;
-                    mh.f = make_found(c, l, m.first, m.last, format_amount(m.value), 0.4);
-                    total = mh;
+                if (m.value.scale > 0 && (!largest || to_double(m.value) > to_double(largest->value))) {
+                    largest = money_hit{};
+                    largest->value = m.value;
+                    largest->line = l;
+                    largest->f = make_found(c, l, m.first, m.last, format_amount(m.value), 0.4);
                 }
         }
+        if (!total) total = largest;
     }
     if (total) total_line = total->line;
     set(a, "currency", pick_currency(c, total));

@@ -425,3 +425,66 @@ TEST_CASE("a card statement: charges as printed are money out, payments and cred
     CHECK(value(a, "account_number") == "XXXX-XXXX-XXXX-1234");
     CHECK(parse_amount("10.00 CR")->credit_mark);
 }
+
+TEST_CASE("a receipt's total: cash less change, the rounded one, never a subtotal's or one without tax", "[fields][receipt]") {
+    // Cash less change decides between totals the labels alone rank the other way.
+    CHECK(value(read("SHOP ENTERPRISE\n"
+                     "Grand Total                60.60\n"
+                     "Total                      35.00\n"
+                     "Cash                       50.00\n"
+                     "Change                     15.00\n",
+                     "receipt"),
+                "total") == "35.00");
+    // The total printed under a rounding adjustment is the one paid.
+    CHECK(value(read("SHOP ENTERPRISE\n"
+                     "Total Incl. GST            34.47\n"
+                     "Rounding Adj               -0.02\n"
+                     "Total                      34.45\n",
+                     "receipt"),
+                "total") == "34.45");
+    // A total said to leave the tax out is not the total.
+    CHECK(value(read("SHOP ENTERPRISE\n"
+                     "Grand Total (excl. VAT)   100.00\n"
+                     "Total                     120.00\n",
+                     "receipt"),
+                "total") == "120.00");
+    // A plain "Total" on a subtotal's row is the subtotal's.
+    CHECK(value(read("SHOP ENTERPRISE\n"
+                     "(Excluded GST) Sub Total (RM) : 3713.50\n"
+                     "Total (RM) :                     332.30\n",
+                     "receipt"),
+                "total") == "332.30");
+    // No total label read at all: the printed amount that cash less change gives.
+    const auto a = read("SHOP ENTERPRISE\n"
+                        "ITEM A                     12.00\n"
+                        "Disc                       -2.40\n"
+                        "dTotal(RM);                 9.60\n"
+                        "CASH                       10.00\n"
+                        "CHANGE                      0.40\n",
+                        "receipt");
+    CHECK(value(a, "total") == "9.60");
+    REQUIRE(a.field("total"));
+    CHECK(a.field("total")->note == "the amount cash less change gives");
+}
+
+TEST_CASE("OCR'd merchants: legal forms mended, scraps of a logo passed over", "[fields][receipt]") {
+    static std::vector<std::string> store;
+    store.clear();
+    auto analyze_as = [](page p) {
+        options o;
+        o.document_type = "receipt";
+        return analyze(std::vector<page>{std::move(p)}, o);
+    };
+    const std::string text = "Ho Lio\n"
+                             "GOLDEN SCOOP SON 8HD\n"
+                             "12 JALAN MAWAR, 81100 JOHOR BAHRU\n"
+                             "TOTAL                 9.60\n";
+    page scan = grid_page(text, store, true);
+    // The first row is what OCR made of a logo: read with little confidence.
+    for (auto& w : scan.words)
+        if (w.b.y0 < 12) w.confidence = 30;
+    CHECK(value(analyze_as(scan), "merchant") == "GOLDEN SCOOP SDN BHD");
+    // A text layer prints what it prints: nothing is mended.
+    page layer = grid_page(text.substr(text.find('\n') + 1), store, false);
+    CHECK(value(analyze_as(layer), "merchant") == "GOLDEN SCOOP SON 8HD");
+}
