@@ -178,9 +178,17 @@ context make_context(const std::vector<page>& pages, const options& opt) {
         }
     }
     const std::string locale = fold(opt.locale);
-    bool dollars = false;
-    for (const auto& r : c.rows)
-        if (r.text.find('$') != std::string::npos) dollars = true;
+    // Dollars: money marked "$" or "USD", and no other currency (a stray "$" from OCR on a
+    // ringgit receipt says nothing).
+    bool dollars = false, other_money = false;
+    for (const auto& t : c.lines)
+        for (const auto& tk : t.toks) {
+            const std::string& code = !tk.code.empty() ? tk.code : tk.value ? tk.value->currency : tk.code;
+            if (code == "USD") dollars = true;
+            else if (!code.empty() && tk.mark()) other_money = true;
+            else if (!code.empty() && tk.value) other_money = true;
+        }
+    dollars = dollars && !other_money;
     if (day_first > month_first) {
         c.order = date_order::day_first;
         c.order_note = "day first, as other dates of the document show";

@@ -488,3 +488,18 @@ TEST_CASE("OCR'd merchants: legal forms mended, scraps of a logo passed over", "
     page layer = grid_page(text.substr(text.find('\n') + 1), store, false);
     CHECK(value(analyze_as(layer), "merchant") == "GOLDEN SCOOP SON 8HD");
 }
+
+TEST_CASE("a stray dollar sign on a ringgit receipt does not make its dates month first", "[fields][receipt]") {
+    const auto a = read("KEDAI MAJU SDN BHD\n"
+                        "Slip No. : $070058756\n"
+                        "01/03/18 12:36\n"
+                        "TOTAL RM                   9.60\n",
+                        "receipt");
+    CHECK(value(a, "date") == "2018-03-01");
+    // Money in dollars and nothing else: an English document reads month first.
+    CHECK(value(read("CORNER STORE\n"
+                     "01/03/18 12:36\n"
+                     "TOTAL                     $9.60\n",
+                     "receipt"),
+                "date") == "2018-01-03");
+}
