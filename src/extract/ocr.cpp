@@ -101,6 +101,26 @@ struct read_word {
     double confidence = 0;
 };
 
+// The words of the engine's last recognition, with their boxes and confidences.
+std::vector<read_word> words_read(const tesseract_library& t, TessBaseAPI* api) {
+    std::vector<read_word> out;
+    TessResultIterator* it = t.TessBaseAPIGetIterator(api);
+    if (!it) return out;
+    do {
+        char* s = t.TessResultIteratorGetUTF8Text(it, tesseract::RIL_WORD);
+        if (!s) continue;
+        read_word w;
+        w.text = s;
+        t.TessDeleteText(s);
+        if (w.text.empty()) continue;
+        t.TessPageIteratorBoundingBox(t.TessResultIteratorGetPageIterator(it), tesseract::RIL_WORD, &w.x0, &w.y0, &w.x1, &w.y1);
+        w.confidence = t.TessResultIteratorConfidence(it, tesseract::RIL_WORD);
+        out.push_back(std::move(w));
+    } while (t.TessResultIteratorNext(it, tesseract::RIL_WORD));
+    t.TessResultIteratorDelete(it);
+    return out;
+}
+
 // The words tesseract reads in one rectangle (grown by `pad` on every side) of the image set on
 // `api`, segmented by `mode`; boxes come back in the whole image's pixels.
 std::vector<read_word> read_region(const tesseract_library& t, TessBaseAPI* api, Pix* image, const read_word& at,
@@ -113,21 +133,7 @@ std::vector<read_word> read_region(const tesseract_library& t, TessBaseAPI* api,
     t.TessBaseAPISetPageSegMode(api, mode);
     t.TessBaseAPISetRectangle(api, left, top, right - left, bottom - top);
     if (t.TessBaseAPIRecognize(api, nullptr) != 0) return out;
-    if (TessResultIterator* it = t.TessBaseAPIGetIterator(api)) {
-        do {
-            char* s = t.TessResultIteratorGetUTF8Text(it, tesseract::RIL_WORD);
-            if (!s) continue;
-            read_word w;
-            w.text = s;
-            t.TessDeleteText(s);
-            if (w.text.empty()) continue;
-            t.TessPageIteratorBoundingBox(t.TessResultIteratorGetPageIterator(it), tesseract::RIL_WORD, &w.x0, &w.y0, &w.x1, &w.y1);
-            w.confidence = t.TessResultIteratorConfidence(it, tesseract::RIL_WORD);
-            out.push_back(std::move(w));
-        } while (t.TessResultIteratorNext(it, tesseract::RIL_WORD));
-        t.TessResultIteratorDelete(it);
-    }
-    return out;
+    return words_read(t, api);
 }
 
 // Digits and separators: a second reading that turns a 7 back into the comma it was
@@ -315,18 +321,7 @@ outcome<page_text> ocr_image(Pix* image, const std::string& language, int dpi) {
     page_text page{.source = "ocr", .width = static_cast<double>(pixGetWidth(image)),
                    .height = static_cast<double>(pixGetHeight(image)), .unit = "px"};
     page.text = text_of(t.TessBaseAPIGetUTF8Text(api));
-    std::vector<read_word> words;
-    if (TessResultIterator* it = t.TessBaseAPIGetIterator(api)) {
-        do {
-            read_word w;
-            w.text = text_of(t.TessResultIteratorGetUTF8Text(it, tesseract::RIL_WORD));
-            if (w.text.empty()) continue;
-            t.TessPageIteratorBoundingBox(t.TessResultIteratorGetPageIterator(it), tesseract::RIL_WORD, &w.x0, &w.y0, &w.x1, &w.y1);
-            w.confidence = t.TessResultIteratorConfidence(it, tesseract::RIL_WORD);
-            words.push_back(std::move(w));
-        } while (t.TessResultIteratorNext(it, tesseract::RIL_WORD));
-        t.TessResultIteratorDelete(it);
-    }
+    std::vector<read_word> words = words_read(t, api);
     const auto first_reading = words.size();
     std::vector<std::string> before;
     for (const auto& w : words) before.push_back(w.text);
