@@ -99,6 +99,9 @@ std::array<list, static_cast<std::size_t>(label::title_statement) + 1> build() {
         "total net", "total before", "total hors", "net total", "total pieces", "total pcs", "total units",
         "total weight", "total points", "total no", "total number", "total parcial", "total impuestos", "total hors taxes", "total sem iva", "total sin iva", "total senza iva", "total ohne mwst", "total hors tva",
     });
+    // After a total's label, before its amount: the total leaves the tax out ("Total (Excluding GST)").
+    set(label::excludes_tax, {"excluding", "excl", "exclusive", "exclusief", "exkl", "exklusive", "before", "ohne", "hors",
+                              "sans", "sin", "sem", "senza", "zonder", "netto"});
     set(label::amount_due, {
         "amount due", "balance due", "total due", "amount payable", "balance to pay", "zahlbetrag", "zu zahlen",
         "offener betrag", "montant du", "net a payer", "reste a payer", "importe adeudado", "saldo pendiente",

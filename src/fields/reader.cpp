@@ -424,14 +424,6 @@ struct money_hit {
     bool leaves_tax_out = false; //!< the label goes on to say "excluding GST", "hors taxes"
 };
 
-// Words that, after a total's label and before its amount, say the total leaves the tax out.
-bool excluding_word(std::string_view w) {
-    for (const std::string_view x : {"excluding", "excl", "exclusive", "exclusief", "exkl", "before", "ohne", "hors", "sans",
-                                     "sin", "sem", "senza", "zonder", "netto"})
-        if (w == x) return true;
-    return w.substr(0, 4) == "excl" || w.substr(0, 4) == "exlc"; // "(excluding", OCR's "Exlcuding"
-}
-
 std::vector<money_hit> money_candidates(const context& c, label kind, std::optional<label> exclude, double base,
                                         bool strong = false) {
     std::vector<money_hit> out;
@@ -455,8 +447,10 @@ std::vector<money_hit> money_candidates(const context& c, label kind, std::optio
         const auto& m = ms.back();
         money_hit mh;
         const std::size_t words_to = line == l ? m.first : c.lines[l].toks.size();
-        for (std::size_t k = h->end; k < words_to && !mh.leaves_tax_out; ++k)
-            mh.leaves_tax_out = excluding_word(c.lines[l].toks[k].norm);
+        const auto& hits = c.lines[l].hits;
+        mh.leaves_tax_out = std::any_of(hits.begin(), hits.end(), [&](const label_hit& x) {
+            return x.kind == label::excludes_tax && x.begin >= h->end && x.begin < words_to;
+        });
         mh.value = m.value;
         mh.f = make_found(c, line, m.first, m.last, format_amount(m.value), below ? base - 0.1 : base, h->phrase);
         mh.f.text = text_of(c.lines[l], h->begin, c.lines[l].toks.size());

@@ -10,7 +10,7 @@ namespace docket::fields {
 
 enum class label {
     invoice_id, purchase_order, date, due_date, customer, merchant, payment_terms, tax_id, iban,
-    subtotal, tax, total_strong, total, not_total, amount_due, tip, rounding, paid, change,
+    subtotal, tax, total_strong, total, not_total, excludes_tax, amount_due, tip, rounding, paid, change,
     account_number, account_holder, opening_balance, closing_balance, period, bank_word, company_suffix,
     column_description, column_quantity, column_unit_price, column_amount, column_debit, column_credit,
     column_balance, column_date, section_debit, section_credit, payment_method, title_invoice, title_receipt,
