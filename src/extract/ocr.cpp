@@ -148,10 +148,11 @@ std::ptrdiff_t marks_in(std::string_view s) {
 //   now and then (a thin leading "1" of "1.155,01") and says so by a low confidence;
 // - a "word" several lines tall: a column of short figures (a quantity column of 1s and 2s)
 //   that page segmentation took for one block of garbage ("DrPrPrP"), read again as a block.
-void reread_unsure(const tesseract_library& t, TessBaseAPI* api, Pix* image, std::vector<read_word>& words) {
+// Returns whether any word changed.
+bool reread_unsure(const tesseract_library& t, TessBaseAPI* api, Pix* image, std::vector<read_word>& words) {
     std::vector<double> heights;
     for (const auto& w : words) heights.push_back(w.y1 - w.y0);
-    if (heights.empty()) return;
+    if (heights.empty()) return false;
     std::nth_element(heights.begin(), heights.begin() + static_cast<std::ptrdiff_t>(heights.size() / 2), heights.end());
     const double line = heights[heights.size() / 2];
     // A short scrap right after a figure on its line is most likely the rest of it ("19 ou" for 19,51).
@@ -169,7 +170,8 @@ void reread_unsure(const tesseract_library& t, TessBaseAPI* api, Pix* image, std
         if (tall && w.confidence < k_reread_below) columns.push_back(i);
         else if (!tall && figure_like(w.text, 1) && (w.confidence < k_reread_below || scrap_after(i))) figures.push_back(i);
     }
-    if (figures.size() + columns.size() > k_reread_most) return;
+    if (figures.size() + columns.size() > k_reread_most) return false;
+    bool changed = false;
     std::vector<bool> dropped(words.size(), false);
     if (!figures.empty()) {
         t.TessBaseAPISetVariable(api, "tessedit_char_whitelist", "0123456789.,'-()");
@@ -196,12 +198,13 @@ void reread_unsure(const tesseract_library& t, TessBaseAPI* api, Pix* image, std
             words[i].text = again[0].text;
             words[i].confidence = again[0].confidence;
             if (scrap) dropped[i + 1] = true;
+            changed = true;
         }
         t.TessBaseAPISetVariable(api, "tessedit_char_whitelist", "");
     }
     if (columns.empty() && std::none_of(dropped.begin(), dropped.end(), [](bool d) { return d; })) {
         t.TessBaseAPISetPageSegMode(api, tesseract::PSM_AUTO);
-        return;
+        return changed;
     }
     // Tall words that overlap are one region, read once.
     auto overlap_area = [](const read_word& a, const read_word& b) {
@@ -245,6 +248,7 @@ void reread_unsure(const tesseract_library& t, TessBaseAPI* api, Pix* image, std
         if (sum / static_cast<double>(again.size()) < was / static_cast<double>(r.members.size()) + k_reread_gain) continue;
         for (const auto i : r.members) dropped[i] = true;
         put_at[r.members.front()] = std::move(again);
+        changed = true;
     }
     std::vector<read_word> out;
     out.reserve(words.size());
@@ -254,6 +258,7 @@ void reread_unsure(const tesseract_library& t, TessBaseAPI* api, Pix* image, std
     }
     words = std::move(out);
     t.TessBaseAPISetPageSegMode(api, tesseract::PSM_AUTO);
+    return changed;
 }
 
 } // namespace
@@ -322,18 +327,11 @@ outcome<page_text> ocr_image(Pix* image, const std::string& language, int dpi) {
                    .height = static_cast<double>(pixGetHeight(image)), .unit = "px"};
     page.text = text_of(t.TessBaseAPIGetUTF8Text(api));
     std::vector<read_word> words = words_read(t, api);
-    const auto first_reading = words.size();
-    std::vector<std::string> before;
-    for (const auto& w : words) before.push_back(w.text);
-    reread_unsure(t, api, input, words);
+    const bool changed = reread_unsure(t, api, input, words);
     // Boxes in the original image's pixels (of the straightened page, when it was turned).
     auto px = [scale](int v) { return std::round(v / scale * 10) / 10; };
-    bool changed = words.size() != first_reading;
-    for (std::size_t i = 0; i < words.size(); ++i) {
-        auto& w = words[i];
-        changed = changed || w.text != before[i];
+    for (auto& w : words)
         page.words.push_back({std::move(w.text), px(w.x0), px(w.y0), px(w.x1), px(w.y1), w.confidence});
-    }
     t.TessBaseAPIClear(api);
     page.lines = group_lines(page.words);
     if (changed) { // the text as read the second time

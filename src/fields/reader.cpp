@@ -139,7 +139,6 @@ context make_context(const std::vector<page>& pages, const options& opt) {
             for (std::size_t wi = r.cells[ci].first; wi < r.cells[ci].last; ++wi) add_tokens(t, *r.words[wi], ci);
         if (std::any_of(pages.begin(), pages.end(), [&](const page& p) { return p.number == r.page && p.ocr; })) mend_legal_forms(t);
         index_labels(t, c.lines.size());
-        t.folded = fold(r.text);
         c.lines.push_back(std::move(t));
     }
     // How the document writes decimals: the separator before the last two digits of its numbers.
@@ -1142,6 +1141,9 @@ std::optional<found> pick_holder(const context& c, const std::optional<found>& b
 }
 
 void read_statement(analysis& a, const context& c) {
+    std::vector<std::string> folded; // the rows' text, folded once for the phrase searches below
+    folded.reserve(c.rows.size());
+    for (const auto& r : c.rows) folded.push_back(fold(r.text));
     auto bank = pick_bank(c);
     set(a, "bank_name", bank);
     set(a, "account_holder", pick_holder(c, bank));
@@ -1153,7 +1155,7 @@ void read_statement(analysis& a, const context& c) {
         const auto& ds = c.lines[l].dates;
         if (ds.size() < 2) continue;
         const bool labelled = has_label(c, l, label::period);
-        const std::string& f = c.lines[l].folded;
+        const std::string& f = folded[l];
         // Two dates alone on a row above the transactions read as the period too.
         const bool alone = c.lines[l].amounts.empty() && c.lines[l].words <= 5;
         const bool ranged = alone || f.find(" to ") != std::string::npos || f.find("through") != std::string::npos ||
@@ -1170,7 +1172,7 @@ void read_statement(analysis& a, const context& c) {
     const int year = end ? std::stoi(end->value.substr(0, 4)) : start ? std::stoi(start->value.substr(0, 4)) : 0;
     bool card = false;
     for (std::size_t l = 0; l < c.lines.size() && !card; ++l) {
-        const std::string& f = c.lines[l].folded;
+        const std::string& f = folded[l];
         card = f.find("credit card") != std::string::npos || f.find("card statement") != std::string::npos ||
                f.find("minimum payment") != std::string::npos || f.find("card number") != std::string::npos ||
                f.find("carte de credit") != std::string::npos || f.find("kreditkarte") != std::string::npos ||

@@ -67,7 +67,6 @@ struct text_line {
     std::vector<found_date> dates;          //!< in the document's date order
     std::vector<found_date> loose_dates;    //!< the same, with dates printed without a year
     std::vector<money> amounts;             //!< amounts_in over the whole line
-    std::string folded;                     //!< the row's text folded
 };
 
 struct context {
