@@ -177,11 +177,11 @@ std::array<list, static_cast<std::size_t>(label::title_statement) + 1> build() {
     set(label::column_debit, {
         "debit", "debits", "withdrawal", "withdrawals", "money out", "paid out", "payments", "charges", "out",
         "soll", "belastung", "lastschrift", "ausgang", "debit eur", "retrait", "debito", "cargo", "cargos", "uscite",
-        "addebiti", "af", "saida",
+        "addebiti", "af", "saida", "debe",
     });
     set(label::column_credit, {
         "credit", "credits", "deposit", "deposits", "money in", "paid in", "receipts", "in", "haben", "gutschrift",
-        "eingang", "credit eur", "depot", "credito", "abono", "abonos", "entrate", "accrediti", "bij", "entrada",
+        "eingang", "credit eur", "depot", "credito", "abono", "abonos", "haber", "entrate", "accrediti", "bij", "entrada",
     });
     set(label::column_balance, {"balance", "running balance", "saldo", "solde", "kontostand", "balance rm", "bal"});
     set(label::column_date, {"date", "posting date", "trans date", "transaction date", "value date", "post date",

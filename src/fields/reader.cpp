@@ -4,6 +4,8 @@
 
 #include "text_lines.hpp"
 
+#include <docket/fields/ledger.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -152,11 +154,17 @@ context make_context(const std::vector<page>& pages, const options& opt) {
             }
         }
     c.style = commas > dots ? number_style::comma_decimal : dots > 0 ? number_style::dot_decimal : number_style::unknown;
-    for (auto& t : c.lines)
+    for (auto& t : c.lines) {
+        const bool ocr = std::any_of(pages.begin(), pages.end(), [&](const page& p) { return p.number == t.r->page && p.ocr; });
         for (auto& tk : t.toks) {
             tk.code = currency_code(tk.raw);
-            if (has_digit(tk.raw)) tk.value = parse_amount(tk.raw, c.style);
+            if (!has_digit(tk.raw)) continue;
+            tk.value = parse_amount(tk.raw, c.style);
+            // Tesseract reads a thin minus glued to a figure as "=" or "~" ("=1,011.96").
+            if (!tk.value && ocr && tk.raw.size() > 1 && (tk.raw[0] == '=' || tk.raw[0] == '~') && is_digit(tk.raw[1]))
+                tk.value = parse_amount("-" + tk.raw.substr(1), c.style);
         }
+    }
     // Day or month first: the document's own unambiguous dates decide, then the locale, then the
     // language (English alone with dollars reads month first), else day first as most of the world.
     int day_first = 0, month_first = 0;
@@ -1140,6 +1148,72 @@ std::optional<found> pick_holder(const context& c, const std::optional<found>& b
     return std::nullopt;
 }
 
+// A printed amount equal to `v`, as a found value: where an unread label's balance is on the page.
+std::optional<found> printed_amount(const context& c, const amount& v, std::string note) {
+    for (std::size_t l = 0; l < c.lines.size(); ++l)
+        for (const auto& m : c.lines[l].amounts)
+            if (same_value(m.value, v)) {
+                found f = make_found(c, l, m.first, m.last, format_amount(v), 0.6);
+                f.note = std::move(note);
+                return f;
+            }
+    return std::nullopt;
+}
+
+// Mends misread and unread figures of the transactions from the running balances (mend_ledger),
+// each with a note in its evidence and a lower confidence; says what it changed, for the checks.
+std::string mend_statement(analysis& a, const context& c) {
+    ledger l;
+    auto read = [](const std::optional<found>& f) { return f ? parse_amount(f->value) : std::nullopt; };
+    l.opening = read(a.field("opening_balance") ? std::optional<found>(*a.field("opening_balance")) : std::nullopt);
+    l.closing = read(a.field("closing_balance") ? std::optional<found>(*a.field("closing_balance")) : std::nullopt);
+    for (const auto& t : a.transactions) l.rows.push_back({read(t.amount), read(t.balance)});
+    std::string said;
+    for (const auto& fx : mend_ledger(l)) {
+        const std::string value = format_amount(fx.value);
+        const std::string was = fx.read ? "read " + format_amount(*fx.read) : std::string("not read");
+        auto mend = [&](std::optional<found>& f, std::int64_t page, const box& b, std::string why) {
+            if (!f) {
+                f.emplace();
+                f->page = page;
+                f->b = b;
+                f->confidence = 0.6;
+            }
+            f->value = value;
+            f->note = was + "; " + why;
+            f->confidence = std::min(f->confidence, 0.7);
+        };
+        std::string what;
+        if (fx.part == ledger_part::amount || fx.part == ledger_part::balance) {
+            auto& t = a.transactions[fx.row];
+            const bool amt = fx.part == ledger_part::amount;
+            mend(amt ? t.amount : t.balance, t.page, t.b,
+                 amt ? "the running balances before and after the row say " + value
+                     : "the balance before plus the amount, as the balances after it confirm, is " + value);
+            what = "row " + std::to_string(fx.row + 1) + (amt ? " amount " : " balance ");
+        } else {
+            const bool opening = fx.part == ledger_part::opening;
+            const char* name = opening ? "opening_balance" : "closing_balance";
+            std::optional<found> f = a.field(name) ? std::optional<found>(*a.field(name)) : std::nullopt;
+            const std::string why = opening ? "the first row's balance less its amount is " + value
+                                            : "the last running balance is " + value;
+            if (!f) {
+                // Unread: only an amount the page prints is taken (its label was misread).
+                f = printed_amount(c, fx.value, "label not read; " + why);
+                if (!f) continue;
+            } else {
+                mend(f, f->page, f->b, why);
+            }
+            set(a, name, std::move(f));
+            what = std::string(opening ? "opening" : "closing") + " balance ";
+        }
+        if (!said.empty()) said += "; ";
+        said += what + was + ", mended to " + value;
+    }
+    if (!said.empty()) a.needs_review.push_back("transactions");
+    return said;
+}
+
 void read_statement(analysis& a, const context& c) {
     std::vector<std::string> folded; // the rows' text, folded once for the phrase searches below
     folded.reserve(c.rows.size());
@@ -1185,6 +1259,7 @@ void read_statement(analysis& a, const context& c) {
     set(a, "period_end", end);
     set(a, "opening_balance", open.empty() ? std::nullopt : std::optional<found>(open.front().f));
     set(a, "closing_balance", close.empty() ? std::nullopt : std::optional<found>(close.back().f));
+    const std::string mended = mend_statement(a, c);
     // Reconciled: opening + amounts = closing, and every running balance follows from the one before.
     auto o = amount_of(a, "opening_balance"), cl = amount_of(a, "closing_balance");
     if (o && cl && !a.transactions.empty()) {
@@ -1206,7 +1281,7 @@ void read_statement(analysis& a, const context& c) {
         adjust(a, k);
         a.checks.push_back(std::move(k));
         bool any_balance = std::any_of(a.transactions.begin(), a.transactions.end(), [](const transaction& t) { return t.balance.has_value(); });
-        if (any_balance) a.checks.push_back({"running_balances_agree", balances_ok, {"transactions"}, ""});
+        if (any_balance) a.checks.push_back({"running_balances_agree", balances_ok, {"transactions"}, mended});
         a.reconciled = sums && balances_ok;
     }
     if (start && end) {

@@ -124,7 +124,15 @@ void evidence_object(std::string& out, const analysis& a) {
     }
     if (!a.transactions.empty()) {
         key(out, "transactions", first);
-        rows(out, a.transactions, [&](const transaction& t, bool& f) { place(t.page, t.b, f); });
+        rows(out, a.transactions, [&](const transaction& t, bool& f) {
+            place(t.page, t.b, f);
+            // A figure mended from the running balances says so; the others are as read.
+            for (const auto& [k, v] : {std::pair{"amount", &t.amount}, std::pair{"balance", &t.balance}})
+                if (*v && !(*v)->note.empty()) {
+                    key(out, k, f);
+                    evidence(out, **v);
+                }
+        });
     }
     out += '}';
 }

@@ -397,9 +397,15 @@ std::vector<transaction> read_transactions(const context& c, std::vector<table>&
             if (auto ms = c.lines[l].amounts; !ms.empty() && has_label(c, l, label::opening_balance)) last_balance = ms.back().value;
             continue;
         }
-        // A transaction row starts with its date.
+        // A transaction row starts with its date; a speck of OCR noise before it ("»", "|") counts
+        // for nothing.
         const auto& ds = c.lines[l].loose_dates;
-        if (ds.empty() || ds.front().begin > 2) {
+        const auto speck = [](std::string_view s) {
+            return s.size() <= 4 && std::none_of(s.begin(), s.end(), [](char ch) {
+                       return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+                   });
+        };
+        if (ds.empty() || (ds.front().begin > 2 && !speck(std::string_view(c.rows[l].text).substr(0, ds.front().begin)))) {
             // A description continued on the next line.
             if (!out.empty() && letters_in(c.rows[l].text) >= 3 && c.lines[l].amounts.empty() && out.back().description &&
                 l > 0 && c.rows[l].b.y0 - c.rows[l - 1].b.y1 < 1.0 * std::max(1.0, c.rows[l].height) &&
@@ -448,23 +454,27 @@ std::vector<transaction> read_transactions(const context& c, std::vector<table>&
         } else {
             amt = ms.back();
         }
-        if (!amt) continue;
-        amount v = amt->value;
-        if (sign_from_column) {
-            if (v.units < 0) v.units = -v.units;
-            if (!*sign_from_column) v.units = -v.units;
-        } else if (card && !bal) {
-            // A card statement prints what the holder owes: charges plain, payments and refunds
-            // in brackets or marked CR. From the holder's side that is the other way round.
-            if (!v.credit_mark) v.units = -v.units;
-        } else if (!v.negative_mark) {
-            if (bal && last_balance) {
-                if (same_value(subtract(*last_balance, v), bal->value)) v.units = -std::abs(v.units);
-            } else if (section_sign && !*section_sign) {
-                v.units = -std::abs(v.units);
+        // Under a header, a row with only its balance read keeps its place with the amount
+        // unread: the running balances around it can tell the amount (mend_ledger).
+        if (!amt && !bal) continue;
+        if (amt) {
+            amount v = amt->value;
+            if (sign_from_column) {
+                if (v.units < 0) v.units = -v.units;
+                if (!*sign_from_column) v.units = -v.units;
+            } else if (card && !bal) {
+                // A card statement prints what the holder owes: charges plain, payments and refunds
+                // in brackets or marked CR. From the holder's side that is the other way round.
+                if (!v.credit_mark) v.units = -v.units;
+            } else if (!v.negative_mark) {
+                if (bal && last_balance) {
+                    if (same_value(subtract(*last_balance, v), bal->value)) v.units = -std::abs(v.units);
+                } else if (section_sign && !*section_sign) {
+                    v.units = -std::abs(v.units);
+                }
             }
+            tr.amount = make_found(c, l, amt->first, amt->last, format_amount(v), 0.8);
         }
-        tr.amount = make_found(c, l, amt->first, amt->last, format_amount(v), 0.8);
         if (bal) {
             tr.balance = make_found(c, l, bal->first, bal->last, format_amount(bal->value), 0.8);
             last_balance = bal->value;
@@ -474,7 +484,7 @@ std::vector<transaction> read_transactions(const context& c, std::vector<table>&
             std::string s = text_of(t, after_date, desc_end);
             if (letters_in(s) >= 2) tr.description = make_found(c, l, after_date, desc_end, s, 0.75);
         }
-        tab.rows.push_back({tr.date->value, tr.description ? tr.description->value : "", tr.amount->value,
+        tab.rows.push_back({tr.date->value, tr.description ? tr.description->value : "", tr.amount ? tr.amount->value : "",
                             tr.balance ? tr.balance->value : ""});
         tab.b = unite(tab.b, tr.b);
         out.push_back(std::move(tr));

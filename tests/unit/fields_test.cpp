@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -354,6 +355,44 @@ TEST_CASE("a bank statement: transactions signed by column, balances that reconc
     CHECK(a.transactions[2].description->value == "Card payment Grocer Market Street");
     REQUIRE(a.reconciled);
     CHECK(*a.reconciled);
+}
+
+TEST_CASE("a scanned statement's misread figures are mended from its running balances", "[fields][bank_statement]") {
+    // As tesseract reads it: a minus as "=", one balance with a digit wrong, one amount lost
+    // (only the balance read, under a header), a speck before a date, and a credit column
+    // headed "Haber".
+    static std::vector<std::string> store;
+    store.clear();
+    std::vector<page> pages{grid_page("Granite Bank\n"
+                                      "Saldo inicial                                         1.000,00\n"
+                                      "Fecha       Descripcion          Cargo       Haber      Saldo\n"
+                                      "02/03/2026  Rent                 =200,00                800,00\n"
+                                      "03/03/2026  Salary                           1.500,00   2.800,00\n"
+                                      "\xC2\xBB 04/03/2026  Grocer            45,60                  2.254,40\n"
+                                      "05/03/2026  Refund                                      2.284,40\n"
+                                      "06/03/2026  Phone                30,00                  2.254,40\n"
+                                      "Saldo final                                           2.254,40\n",
+                                      store, true)};
+    options o;
+    o.document_type = "bank_statement";
+    const auto a = analyze(pages, o);
+    REQUIRE(a.transactions.size() == 5);
+    CHECK(a.transactions[0].amount->value == "-200.00");
+    CHECK(a.transactions[1].amount->value == "1500.00");
+    // 800.00 + 1,500.00 is 2,300.00: the printed 2,800.00 is one digit off, as row 3 confirms.
+    CHECK(a.transactions[1].balance->value == "2300.00");
+    CHECK(a.transactions[1].balance->note.find("read 2800.00") != std::string::npos);
+    CHECK(a.transactions[1].balance->confidence <= 0.7);
+    // Row 4's amount was not read: 2,284.40 - 2,254.40.
+    REQUIRE(a.transactions[3].amount);
+    CHECK(a.transactions[3].amount->value == "30.00");
+    CHECK(a.transactions[3].amount->note.find("not read") != std::string::npos);
+    CHECK(a.transactions[4].amount->value == "-30.00");
+    REQUIRE(a.reconciled);
+    CHECK(*a.reconciled);
+    CHECK(std::find(a.needs_review.begin(), a.needs_review.end(), "transactions") != a.needs_review.end());
+    const std::string json = render_fields_view(a);
+    CHECK(json.find("the running balances before and after the row say 30.00") != std::string::npos);
 }
 
 TEST_CASE("auto classifies each type", "[fields][classify]") {
