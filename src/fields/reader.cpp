@@ -1018,7 +1018,8 @@ void money_checks(analysis& a) {
                 break;
             }
             sum = add(sum, *t);
-            if (li.quantity && li.unit_price) {
+            // A quantity worked out from the total and the price would check itself: not counted.
+            if (li.quantity && li.unit_price && li.quantity->note.empty()) {
                 auto q = parse_amount(li.quantity->value), p = parse_amount(li.unit_price->value);
                 if (q && p) {
                     const amount prod = multiply(*q, *p, t->scale);

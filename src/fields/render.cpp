@@ -118,20 +118,27 @@ void evidence_object(std::string& out, const analysis& a) {
         key(out, "bbox", f);
         bbox(out, b);
     };
+    // A row's figure worked out rather than read (a quantity from total and price, a figure
+    // mended from the running balances) carries its own evidence; the others are as read.
+    auto noted = [&](bool& f, std::initializer_list<std::pair<std::string_view, const std::optional<found>*>> list) {
+        for (const auto& [k, v] : list)
+            if (*v && !(*v)->note.empty()) {
+                key(out, k, f);
+                evidence(out, **v);
+            }
+    };
     if (!a.line_items.empty()) {
         key(out, "line_items", first);
-        rows(out, a.line_items, [&](const line_item& li, bool& f) { place(li.page, li.b, f); });
+        rows(out, a.line_items, [&](const line_item& li, bool& f) {
+            place(li.page, li.b, f);
+            noted(f, {{"quantity", &li.quantity}});
+        });
     }
     if (!a.transactions.empty()) {
         key(out, "transactions", first);
         rows(out, a.transactions, [&](const transaction& t, bool& f) {
             place(t.page, t.b, f);
-            // A figure mended from the running balances says so; the others are as read.
-            for (const auto& [k, v] : {std::pair{"amount", &t.amount}, std::pair{"balance", &t.balance}})
-                if (*v && !(*v)->note.empty()) {
-                    key(out, k, f);
-                    evidence(out, **v);
-                }
+            noted(f, {{"amount", &t.amount}, {"balance", &t.balance}});
         });
     }
     out += '}';

@@ -260,6 +260,23 @@ std::vector<line_item> items_with_header(const context& c, std::size_t header, s
                 }
                 li.quantity->value = format_amount(v, 0);
             }
+        } else if (col_index(col::quantity) && price && total && price->value.units > 0) {
+            // The quantity column's figure was not read (tesseract drops a lone "1" or "2"): the
+            // line total over the unit price tells it when that is a whole count.
+            const double ratio = to_double(total->value) / to_double(price->value);
+            const auto n = static_cast<std::int64_t>(std::llround(ratio));
+            if (n >= 1 && n <= 100000 && same_value(multiply(amount{n, 0, {}}, price->value, total->value.scale), total->value)) {
+                found q;
+                q.value = std::to_string(n);
+                q.number = true;
+                q.page = li.page;
+                q.b = by_col[*col_index(col::quantity)].empty() ? li.b : box_of(t, by_col[*col_index(col::quantity)].front(),
+                                                                                 by_col[*col_index(col::quantity)].back() + 1);
+                q.confidence = 0.6;
+                q.note = "not read; the line total " + format_amount(total->value) + " over the unit price " +
+                         format_amount(price->value);
+                li.quantity = std::move(q);
+            }
         }
         items.push_back(std::move(li));
         std::vector<std::string> cells(cols.size());

@@ -276,6 +276,31 @@ TEST_CASE("an invoice: labels beside and above their values, totals that add up"
     CHECK_THAT(a.field("total")->label, Catch::StartsWith("total"));
 }
 
+TEST_CASE("a quantity the OCR dropped is the line total over the unit price, when that is a whole count",
+          "[fields][invoice]") {
+    const auto a = read("INVOICE\n"
+                        "Description          Qty     Unit Price      Amount\n"
+                        "Steel hammer                     12.50       37.50\n"
+                        "Cable 2.5 m                       1.20        1.30\n"
+                        "Screwdriver set       1          18.00       18.00\n"
+                        "Total                                        56.80\n",
+                        "invoice");
+    REQUIRE(a.line_items.size() == 3);
+    REQUIRE(a.line_items[0].quantity);
+    CHECK(a.line_items[0].quantity->value == "3");
+    CHECK(a.line_items[0].quantity->number);
+    CHECK(a.line_items[0].quantity->confidence <= 0.6);
+    CHECK(a.line_items[0].quantity->note.find("not read") != std::string::npos);
+    CHECK_FALSE(a.line_items[1].quantity); // 1.30 / 1.20 is no whole count: nothing is made up
+    CHECK(a.line_items[2].quantity->note.empty());
+    // Only the quantity that was read is checked against price and total (a derived one would
+    // check itself).
+    int checked = 0;
+    for (const auto& k : a.checks) checked += k.name == "quantity_times_unit_price_equals_line_total";
+    CHECK(checked == 1);
+    CHECK(render_fields_view(a).find("over the unit price 12.50") != std::string::npos);
+}
+
 TEST_CASE("a failed cross-check lowers its fields and puts them up for review", "[fields][invoice]") {
     const auto a = read("Invoice No: 77\nSubtotal 10.00\nTax 1.00\nTotal 12.00\n", "invoice");
     CHECK(value(a, "total") == "12.00");
