@@ -143,6 +143,24 @@ bool excluded_item_row(const context& c, std::size_t l) {
     return !c.lines[l].dates.empty() || find_time(c.rows[l].text).has_value();
 }
 
+// How many at the unit price make the line total, when that is a whole count: the quantity a
+// row's figures imply when its own was not read. Confidence 0.6, with a note saying so.
+std::optional<found> implied_count(const line_item& li, const box& where) {
+    if (!li.total || !li.unit_price) return std::nullopt;
+    const auto total = parse_amount(li.total->value), price = parse_amount(li.unit_price->value);
+    if (!total || !price || price->units <= 0 || total->units <= 0) return std::nullopt;
+    const auto n = static_cast<std::int64_t>(std::llround(to_double(*total) / to_double(*price)));
+    if (n < 1 || n > 100000 || !same_value(multiply(amount{n, 0, {}}, *price, total->scale), *total)) return std::nullopt;
+    found q;
+    q.value = std::to_string(n);
+    q.number = true;
+    q.page = li.page;
+    q.b = where;
+    q.confidence = 0.6;
+    q.note = "not read; the line total " + li.total->value + " over the unit price " + li.unit_price->value;
+    return q;
+}
+
 std::vector<line_item> items_with_header(const context& c, std::size_t header, std::vector<column> cols,
                                          std::vector<table>& tables) {
     std::vector<line_item> items;
@@ -260,23 +278,9 @@ std::vector<line_item> items_with_header(const context& c, std::size_t header, s
                 }
                 li.quantity->value = format_amount(v, 0);
             }
-        } else if (col_index(col::quantity) && price && total && price->value.units > 0) {
-            // The quantity column's figure was not read (tesseract drops a lone "1" or "2"): the
-            // line total over the unit price tells it when that is a whole count.
-            const double ratio = to_double(total->value) / to_double(price->value);
-            const auto n = static_cast<std::int64_t>(std::llround(ratio));
-            if (n >= 1 && n <= 100000 && same_value(multiply(amount{n, 0, {}}, price->value, total->value.scale), total->value)) {
-                found q;
-                q.value = std::to_string(n);
-                q.number = true;
-                q.page = li.page;
-                q.b = by_col[*col_index(col::quantity)].empty() ? li.b : box_of(t, by_col[*col_index(col::quantity)].front(),
-                                                                                 by_col[*col_index(col::quantity)].back() + 1);
-                q.confidence = 0.6;
-                q.note = "not read; the line total " + format_amount(total->value) + " over the unit price " +
-                         format_amount(price->value);
-                li.quantity = std::move(q);
-            }
+        } else if (auto qi = col_index(col::quantity)) {
+            // The quantity column's figure was not read (tesseract drops a lone "1" or "2").
+            li.quantity = implied_count(li, by_col[*qi].empty() ? li.b : box_of(t, by_col[*qi].front(), by_col[*qi].back() + 1));
         }
         items.push_back(std::move(li));
         std::vector<std::string> cells(cols.size());
@@ -288,6 +292,20 @@ std::vector<line_item> items_with_header(const context& c, std::size_t header, s
         if (cols.size() > 0 && col_index(col::description)) cells[*col_index(col::description)] = desc;
         tab.rows.push_back(std::move(cells));
         tab.b = unite(tab.b, items.back().b);
+    }
+    // No quantity column read at all (tesseract can drop a whole column of short figures with its
+    // "Qty"): where rows' totals are whole multiples of their prices, the table has quantities,
+    // and each row's is its total over its price.
+    if (std::none_of(cols.begin(), cols.end(), [](const column& x) { return x.kind == col::quantity; })) {
+        std::vector<std::optional<found>> counts;
+        bool multiplied = false;
+        for (const auto& li : items) {
+            counts.push_back(li.quantity ? std::nullopt : implied_count(li, li.b));
+            multiplied = multiplied || (counts.back() && counts.back()->value != "1");
+        }
+        if (multiplied)
+            for (std::size_t i = 0; i < items.size(); ++i)
+                if (counts[i]) items[i].quantity = std::move(counts[i]);
     }
     if (!tab.rows.empty()) tables.push_back(std::move(tab));
     return items;

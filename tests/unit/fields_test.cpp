@@ -299,6 +299,30 @@ TEST_CASE("a quantity the OCR dropped is the line total over the unit price, whe
     for (const auto& k : a.checks) checked += k.name == "quantity_times_unit_price_equals_line_total";
     CHECK(checked == 1);
     CHECK(render_fields_view(a).find("over the unit price 12.50") != std::string::npos);
+
+    // The whole quantity column lost, header and all: rows whose totals are whole multiples of
+    // their prices show the table has quantities.
+    const auto b = read("INVOICE\n"
+                        "Description              Unit Price      Amount\n"
+                        "Steel hammer                  12.50       37.50\n"
+                        "Screwdriver set               18.00       18.00\n"
+                        "Total                                     55.50\n",
+                        "invoice");
+    REQUIRE(b.line_items.size() == 2);
+    REQUIRE(b.line_items[0].quantity);
+    CHECK(b.line_items[0].quantity->value == "3");
+    REQUIRE(b.line_items[1].quantity);
+    CHECK(b.line_items[1].quantity->value == "1");
+    // A table where every total is its price tells no quantity: none is given.
+    const auto c = read("INVOICE\n"
+                        "Description              Unit Price      Amount\n"
+                        "Consulting                    80.00       80.00\n"
+                        "Travel                        35.00       35.00\n"
+                        "Total                                    115.00\n",
+                        "invoice");
+    REQUIRE(c.line_items.size() == 2);
+    CHECK_FALSE(c.line_items[0].quantity);
+    CHECK_FALSE(c.line_items[1].quantity);
 }
 
 TEST_CASE("a failed cross-check lowers its fields and puts them up for review", "[fields][invoice]") {
