@@ -177,7 +177,7 @@ bool usable_text(const std::string& text) {
     return n >= 3;
 }
 
-outcome<page_text> render_and_ocr(PDFDoc& doc, int page, const options& opt) {
+outcome<page_text> render_and_ocr(PDFDoc& doc, int page, const options& opt, page_layout layout) {
     const long long w = static_cast<long long>(doc.getPageCropWidth(page) / 72.0 * opt.dpi);
     const long long h = static_cast<long long>(doc.getPageCropHeight(page) / 72.0 * opt.dpi);
     if (w <= 0 || h <= 0) return failure(errc::invalid_document, "a page has no area");
@@ -202,7 +202,7 @@ outcome<page_text> render_and_ocr(PDFDoc& doc, int page, const options& opt) {
         for (int x = 0; x < bitmap->getWidth(); ++x) SET_DATA_BYTE(line, x, row[x]);
     }
     pixSetResolution(pix.get(), opt.dpi, opt.dpi);
-    return ocr_image(pix.get(), opt.language, opt.dpi);
+    return ocr_image(pix.get(), opt.language, opt.dpi, layout);
 }
 
 // The words of a page's text layer, in reading order, with their boxes in points from the top
@@ -229,7 +229,7 @@ page_text text_layer(PDFDoc& doc, int page) {
 }
 
 // Each reader sets `total` to the pages in the whole document once it knows.
-outcome<std::vector<page_text>> pdf_pages(std::string_view bytes, const options& opt, std::int64_t& total) {
+outcome<std::vector<page_text>> pdf_pages(std::string_view bytes, const options& opt, page_layout layout, std::int64_t& total) {
     // The stream reads `bytes` in place; the document owns the stream, not the bytes.
     auto doc = std::make_unique<PDFDoc>(new MemStream(bytes.data(), 0, static_cast<Goffset>(bytes.size()), Object(objNull)));
     if (!doc->isOk()) {
@@ -254,7 +254,7 @@ outcome<std::vector<page_text>> pdf_pages(std::string_view bytes, const options&
         }
         page_text t = text_layer(*doc, number);
         if (!usable_text(t.text)) {
-            auto ocr = render_and_ocr(*doc, number, opt);
+            auto ocr = render_and_ocr(*doc, number, opt, layout);
             if (!ocr) return ocr.error();
             pages.push_back(std::move(*ocr));
             page_done(opt, *range, i);
@@ -271,7 +271,7 @@ outcome<std::vector<page_text>> pdf_pages(std::string_view bytes, const options&
 }
 
 outcome<std::vector<page_text>> image_pages(std::string_view bytes, std::string_view media_type, const options& opt,
-                                            std::int64_t& total) {
+                                            page_layout layout, std::int64_t& total) {
     const auto* data = reinterpret_cast<const l_uint8*>(bytes.data());
     std::vector<pix_ptr> images;
     if (media_type == "image/tiff") {
@@ -315,7 +315,7 @@ outcome<std::vector<page_text>> image_pages(std::string_view bytes, std::string_
     for (auto& img : images) {
         // Scans often lack a resolution; tesseract's size heuristics assume one.
         const int dpi = pixGetXRes(img.get()) > 0 ? pixGetXRes(img.get()) : opt.dpi;
-        auto page = ocr_image(img.get(), opt.language, dpi);
+        auto page = ocr_image(img.get(), opt.language, dpi, layout);
         if (!page) return page.error();
         pages.push_back(std::move(*page));
         page_done(opt, page_range{0, static_cast<std::int64_t>(images.size())}, static_cast<std::int64_t>(pages.size()) - 1);
@@ -418,12 +418,15 @@ outcome<extraction> extract_document(std::string_view bytes, std::string_view me
     init_libraries();
     outcome<std::vector<page_text>> pages = failure(errc::unsupported_yet, std::string(media_type) + " cannot be extracted as one document");
     std::int64_t total = 0;
+    // A receipt is one column of label-and-figure lines; read as blocks, its figures are often
+    // a block of their own that tesseract loses (measured in docs/performance.md).
+    const page_layout layout = document_type == "receipt" ? page_layout::single_column : page_layout::automatic;
     if (media_type == "application/pdf") {
-        pages = pdf_pages(bytes, opt, total);
+        pages = pdf_pages(bytes, opt, layout, total);
     } else if (media_type == "text/plain") {
         pages = text_pages(bytes, opt, total);
     } else if (media_type.substr(0, 6) == "image/") {
-        pages = image_pages(bytes, media_type, opt, total);
+        pages = image_pages(bytes, media_type, opt, layout, total);
     }
     if (!pages) return pages.error();
     const bool whole = opt.fields && opt.first_page == 0 && static_cast<std::int64_t>(pages->size()) == total;

@@ -302,7 +302,7 @@ std::vector<line> group_lines(const std::vector<word>& words) {
     return out;
 }
 
-outcome<page_text> ocr_image(Pix* image, const std::string& language, int dpi) {
+outcome<page_text> ocr_image(Pix* image, const std::string& language, int dpi, page_layout layout) {
     const auto& loaded = tesseract();
     if (!loaded) return loaded.error();
     const tesseract_library& t = *loaded;
@@ -311,7 +311,7 @@ outcome<page_text> ocr_image(Pix* image, const std::string& language, int dpi) {
     prepared ready = prepare_for_ocr(image);
     Pix* input = ready.image ? ready.image.get() : image;
     const double scale = ready.image ? ready.scale : 1.0;
-    t.TessBaseAPISetPageSegMode(api, tesseract::PSM_AUTO);
+    t.TessBaseAPISetPageSegMode(api, layout == page_layout::single_column ? tesseract::PSM_SINGLE_COLUMN : tesseract::PSM_AUTO);
     t.TessBaseAPISetImage2(api, input);
     t.TessBaseAPISetSourceResolution(api, static_cast<int>(dpi * scale));
     if (t.TessBaseAPIRecognize(api, nullptr) != 0) {

@@ -36,8 +36,13 @@ struct page_text {
 //! it vertically by at least half its height and starts to its right.
 std::vector<line> group_lines(const std::vector<word>& words);
 
+//! How tesseract cuts the page up: into the columns and blocks it finds, or as one column of
+//! lines of varying size, the way a till receipt is printed (its label on the left and its
+//! figure on the right stay one line instead of two blocks, one of which is often lost).
+enum class page_layout { automatic, single_column };
+
 //! OCRs one image; `language` is a tesseract language spec such as "eng" or "deu+eng".
-outcome<page_text> ocr_image(Pix* image, const std::string& language, int dpi);
+outcome<page_text> ocr_image(Pix* image, const std::string& language, int dpi, page_layout layout = page_layout::automatic);
 
 //! Whether every language of a spec like "deu+eng" has trained data installed.
 bool language_installed(std::string_view spec);
