@@ -128,6 +128,10 @@ void index_labels(text_line& t, std::size_t line) {
 
 } // namespace
 
+bool ocr_page(const std::vector<page>& pages, std::int64_t number) {
+    return std::any_of(pages.begin(), pages.end(), [&](const page& p) { return p.number == number && p.ocr; });
+}
+
 context make_context(const std::vector<page>& pages, const options& opt) {
     context c;
     c.pages = &pages;
@@ -139,7 +143,7 @@ context make_context(const std::vector<page>& pages, const options& opt) {
         t.toks.reserve(r.words.size() + 2);
         for (std::size_t ci = 0; ci < r.cells.size(); ++ci)
             for (std::size_t wi = r.cells[ci].first; wi < r.cells[ci].last; ++wi) add_tokens(t, *r.words[wi], ci);
-        if (std::any_of(pages.begin(), pages.end(), [&](const page& p) { return p.number == r.page && p.ocr; })) mend_legal_forms(t);
+        if (ocr_page(pages, r.page)) mend_legal_forms(t);
         index_labels(t, c.lines.size());
         c.lines.push_back(std::move(t));
     }
@@ -155,7 +159,7 @@ context make_context(const std::vector<page>& pages, const options& opt) {
         }
     c.style = commas > dots ? number_style::comma_decimal : dots > 0 ? number_style::dot_decimal : number_style::unknown;
     for (auto& t : c.lines) {
-        const bool ocr = std::any_of(pages.begin(), pages.end(), [&](const page& p) { return p.number == t.r->page && p.ocr; });
+        const bool ocr = ocr_page(pages, t.r->page);
         for (auto& tk : t.toks) {
             tk.code = currency_code(tk.raw);
             if (!has_digit(tk.raw)) continue;
@@ -1164,6 +1168,12 @@ std::optional<found> printed_amount(const context& c, const amount& v, std::stri
 // Mends misread and unread figures of the transactions from the running balances (mend_ledger),
 // each with a note in its evidence and a lower confidence; says what it changed, for the checks.
 std::string mend_statement(analysis& a, const context& c) {
+    // Only what OCR read can be misread. A text layer's figures are the document's own: a link
+    // they break is a fact about the statement (an error, or an edited figure) that `reconciled`
+    // must report, not a reading to mend.
+    const bool all_ocr = !a.transactions.empty() && std::all_of(a.transactions.begin(), a.transactions.end(),
+                                                                [&](const transaction& t) { return ocr_page(*c.pages, t.page); });
+    if (!all_ocr) return {};
     ledger l;
     auto read = [](const std::optional<found>& f) { return f ? parse_amount(f->value) : std::nullopt; };
     l.opening = read(a.field("opening_balance") ? std::optional<found>(*a.field("opening_balance")) : std::nullopt);

@@ -278,7 +278,7 @@ std::vector<line_item> items_with_header(const context& c, std::size_t header, s
                 }
                 li.quantity->value = format_amount(v, 0);
             }
-        } else if (auto qi = col_index(col::quantity)) {
+        } else if (auto qi = col_index(col::quantity); qi && ocr_page(*c.pages, li.page)) {
             // The quantity column's figure was not read (tesseract drops a lone "1" or "2").
             li.quantity = implied_count(li, by_col[*qi].empty() ? li.b : box_of(t, by_col[*qi].front(), by_col[*qi].back() + 1));
         }
@@ -293,10 +293,11 @@ std::vector<line_item> items_with_header(const context& c, std::size_t header, s
         tab.rows.push_back(std::move(cells));
         tab.b = unite(tab.b, items.back().b);
     }
-    // No quantity column read at all (tesseract can drop a whole column of short figures with its
-    // "Qty"): where rows' totals are whole multiples of their prices, the table has quantities,
+    // On an OCR'd page, no quantity column read at all (tesseract can drop a whole column of short
+    // figures with its "Qty"): where rows' totals are whole multiples of their prices, the table has quantities,
     // and each row's is its total over its price.
-    if (std::none_of(cols.begin(), cols.end(), [](const column& x) { return x.kind == col::quantity; })) {
+    if (ocr_page(*c.pages, c.rows[header].page) &&
+        std::none_of(cols.begin(), cols.end(), [](const column& x) { return x.kind == col::quantity; })) {
         std::vector<std::optional<found>> counts;
         bool multiplied = false;
         for (const auto& li : items) {

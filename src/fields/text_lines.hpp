@@ -80,6 +80,9 @@ struct context {
 
 context make_context(const std::vector<page>& pages, const options& opt);
 
+//! Whether page `number` of the document was OCR'd: only then can a figure on it be a misreading.
+bool ocr_page(const std::vector<page>& pages, std::int64_t number);
+
 //! The type the document most looks like (invoice, receipt, bank_statement or generic) and how
 //! sure, from the lines' title words and shape.
 found classify_lines(const context& c);

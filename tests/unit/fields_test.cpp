@@ -57,10 +57,10 @@ page grid_page(const std::string& text, std::vector<std::string>& store, bool oc
     return p;
 }
 
-analysis read(const std::string& text, std::string type, std::string locale = {}) {
+analysis read(const std::string& text, std::string type, std::string locale = {}, bool ocr = false) {
     static std::vector<std::string> store; // the words' text must outlive the analysis
     store.clear();
-    std::vector<page> pages{grid_page(text, store)};
+    std::vector<page> pages{grid_page(text, store, ocr)};
     options o;
     o.document_type = std::move(type);
     o.locale = std::move(locale);
@@ -284,7 +284,7 @@ TEST_CASE("a quantity the OCR dropped is the line total over the unit price, whe
                         "Cable 2.5 m                       1.20        1.30\n"
                         "Screwdriver set       1          18.00       18.00\n"
                         "Total                                        56.80\n",
-                        "invoice");
+                        "invoice", {}, true);
     REQUIRE(a.line_items.size() == 3);
     REQUIRE(a.line_items[0].quantity);
     CHECK(a.line_items[0].quantity->value == "3");
@@ -307,7 +307,7 @@ TEST_CASE("a quantity the OCR dropped is the line total over the unit price, whe
                         "Steel hammer                  12.50       37.50\n"
                         "Screwdriver set               18.00       18.00\n"
                         "Total                                     55.50\n",
-                        "invoice");
+                        "invoice", {}, true);
     REQUIRE(b.line_items.size() == 2);
     REQUIRE(b.line_items[0].quantity);
     CHECK(b.line_items[0].quantity->value == "3");
@@ -319,10 +319,18 @@ TEST_CASE("a quantity the OCR dropped is the line total over the unit price, whe
                         "Consulting                    80.00       80.00\n"
                         "Travel                        35.00       35.00\n"
                         "Total                                    115.00\n",
-                        "invoice");
+                        "invoice", {}, true);
     REQUIRE(c.line_items.size() == 2);
     CHECK_FALSE(c.line_items[0].quantity);
     CHECK_FALSE(c.line_items[1].quantity);
+    // A text layer prints what it prints: a row without a quantity has none.
+    const auto d = read("INVOICE\n"
+                        "Description              Unit Price      Amount\n"
+                        "Steel hammer                  12.50       37.50\n"
+                        "Total                                     37.50\n",
+                        "invoice");
+    REQUIRE(d.line_items.size() == 1);
+    CHECK_FALSE(d.line_items[0].quantity);
 }
 
 TEST_CASE("a failed cross-check lowers its fields and puts them up for review", "[fields][invoice]") {
@@ -442,6 +450,24 @@ TEST_CASE("a scanned statement's misread figures are mended from its running bal
     CHECK(std::find(a.needs_review.begin(), a.needs_review.end(), "transactions") != a.needs_review.end());
     const std::string json = render_fields_view(a);
     CHECK(json.find("the running balances before and after the row say 30.00") != std::string::npos);
+
+    // The same figures in a text layer are the document's own: a balance that breaks the chain
+    // there is reported, never mended (an edited statement must not come out reconciled).
+    store.clear();
+    pages[0] = grid_page("Granite Bank\n"
+                         "Saldo inicial                                         1.000,00\n"
+                         "Fecha       Descripcion          Cargo       Haber      Saldo\n"
+                         "02/03/2026  Rent                 -200,00                800,00\n"
+                         "03/03/2026  Salary                           1.500,00   2.800,00\n"
+                         "04/03/2026  Grocer               45,60                  2.254,40\n"
+                         "Saldo final                                           2.254,40\n",
+                         store, false);
+    const auto t = analyze(pages, o);
+    REQUIRE(t.transactions.size() == 3);
+    CHECK(t.transactions[1].balance->value == "2800.00");
+    CHECK(t.transactions[1].balance->note.empty());
+    REQUIRE(t.reconciled);
+    CHECK_FALSE(*t.reconciled);
 }
 
 TEST_CASE("auto classifies each type", "[fields][classify]") {
