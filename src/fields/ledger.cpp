@@ -4,7 +4,7 @@
 #include <docket/fields/ledger.hpp>
 
 #include <algorithm>
-#include <cstdlib>
+#include <string>
 
 namespace docket::fields {
 namespace {

@@ -1175,9 +1175,9 @@ std::string mend_statement(analysis& a, const context& c) {
                                                                 [&](const transaction& t) { return ocr_page(*c.pages, t.page); });
     if (!all_ocr) return {};
     ledger l;
+    l.opening = amount_of(a, "opening_balance");
+    l.closing = amount_of(a, "closing_balance");
     auto read = [](const std::optional<found>& f) { return f ? parse_amount(f->value) : std::nullopt; };
-    l.opening = read(a.field("opening_balance") ? std::optional<found>(*a.field("opening_balance")) : std::nullopt);
-    l.closing = read(a.field("closing_balance") ? std::optional<found>(*a.field("closing_balance")) : std::nullopt);
     for (const auto& t : a.transactions) l.rows.push_back({read(t.amount), read(t.balance)});
     std::string said;
     for (const auto& fx : mend_ledger(l)) {
@@ -1205,7 +1205,8 @@ std::string mend_statement(analysis& a, const context& c) {
         } else {
             const bool opening = fx.part == ledger_part::opening;
             const char* name = opening ? "opening_balance" : "closing_balance";
-            std::optional<found> f = a.field(name) ? std::optional<found>(*a.field(name)) : std::nullopt;
+            const found* read_as = a.field(name);
+            std::optional<found> f = read_as ? std::optional<found>(*read_as) : std::nullopt;
             const std::string why = opening ? "the first row's balance less its amount is " + value
                                             : "the last running balance is " + value;
             if (!f) {

@@ -143,6 +143,13 @@ bool excluded_item_row(const context& c, std::size_t l) {
     return !c.lines[l].dates.empty() || find_time(c.rows[l].text).has_value();
 }
 
+// A scrap of OCR noise ("»", "|", "."): a few bytes with no letter or digit.
+bool speck(std::string_view s) {
+    return s.size() <= 4 && std::none_of(s.begin(), s.end(), [](char ch) {
+               return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+           });
+}
+
 // How many at the unit price make the line total, when that is a whole count: the quantity a
 // row's figures imply when its own was not read. Confidence 0.6, with a note saying so.
 std::optional<found> implied_count(const line_item& li, const box& where) {
@@ -293,9 +300,9 @@ std::vector<line_item> items_with_header(const context& c, std::size_t header, s
         tab.rows.push_back(std::move(cells));
         tab.b = unite(tab.b, items.back().b);
     }
-    // On an OCR'd page, no quantity column read at all (tesseract can drop a whole column of short
-    // figures with its "Qty"): where rows' totals are whole multiples of their prices, the table has quantities,
-    // and each row's is its total over its price.
+    // On an OCR'd page, no quantity column read at all (tesseract can drop a whole column of
+    // short figures with its "Qty"): where rows' totals are whole multiples of their prices, the
+    // table has quantities, and each row's is its total over its price.
     if (ocr_page(*c.pages, c.rows[header].page) &&
         std::none_of(cols.begin(), cols.end(), [](const column& x) { return x.kind == col::quantity; })) {
         std::vector<std::optional<found>> counts;
@@ -433,14 +440,8 @@ std::vector<transaction> read_transactions(const context& c, std::vector<table>&
             if (auto ms = c.lines[l].amounts; !ms.empty() && has_label(c, l, label::opening_balance)) last_balance = ms.back().value;
             continue;
         }
-        // A transaction row starts with its date; a speck of OCR noise before it ("»", "|") counts
-        // for nothing.
+        // A transaction row starts with its date; a speck of OCR noise before it counts for nothing.
         const auto& ds = c.lines[l].loose_dates;
-        const auto speck = [](std::string_view s) {
-            return s.size() <= 4 && std::none_of(s.begin(), s.end(), [](char ch) {
-                       return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
-                   });
-        };
         if (ds.empty() || (ds.front().begin > 2 && !speck(std::string_view(c.rows[l].text).substr(0, ds.front().begin)))) {
             // A description continued on the next line.
             if (!out.empty() && letters_in(c.rows[l].text) >= 3 && c.lines[l].amounts.empty() && out.back().description &&

@@ -35,7 +35,8 @@ struct ledger_fix {
 //! altogether shows as a sum of two amounts and is left alone), and one that was not read is filled
 //! only when the balances on both sides of it confirm it. An unread opening or closing balance
 //! is not filled here: the fixes list it, and the caller accepts it only if the document prints
-//! that amount. Returns what changed, top to bottom; `l` is mended in place.
+//! that amount. Returns the fixes in the order made (signs, then the rows top down, then the
+//! opening and closing balances); `l` is mended in place.
 std::vector<ledger_fix> mend_ledger(ledger& l);
 
 //! Whether `read` could be an OCR misreading of `meant` (see mend_ledger).
