@@ -127,7 +127,8 @@ std::vector<row> rows_of(const page& p, double gap) {
             if (!r.text.empty()) r.text += ' ';
             r.text += w->text;
         }
-        r.height = median(heights);
+        r.height = median(std::move(heights));
+        r.cells.reserve(r.words.size());
         for (std::size_t i = 0; i < r.words.size(); ++i) {
             const word* w = r.words[i];
             if (r.cells.empty() || w->b.x0 - r.words[i - 1]->b.x1 > gap * r.height) {

@@ -31,8 +31,19 @@ namespace {
 
 // fold, and for each byte of the result the offset of the byte of `text` it came from.
 std::string fold_mapped(std::string_view text, std::vector<std::uint32_t>* origin) {
+    // Most text is plain ASCII: lowered in one pass, each byte mapping to itself.
+    if (std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+        std::string out(text);
+        for (auto& c : out)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+        if (origin) {
+            origin->resize(text.size() + 1);
+            for (std::size_t i = 0; i <= text.size(); ++i) (*origin)[i] = static_cast<std::uint32_t>(i);
+        }
+        return out;
+    }
     std::string out;
-    out.reserve(text.size());
+    out.reserve(text.size() + 8);
     if (origin) origin->reserve(text.size() + 1);
     for (std::size_t i = 0; i < text.size(); ++i) {
         const auto c = static_cast<unsigned char>(text[i]);
@@ -104,6 +115,9 @@ std::string currency_code(std::string_view text) {
         "mad", "isk", "dem", "frf", "itl", "esp", "nlg", "ats", "bef", "pkr", "lkr", "bdt",
     };
     if (text.empty() || text.size() > 8 || is_digit(text.front()) || is_digit(text.back())) return {};
+    // No mark is longer than five characters, and folding keeps plain ASCII's length.
+    if (text.size() > 5 && std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+        return {};
     static const std::unordered_map<std::string_view, std::string> known = [] {
         std::unordered_map<std::string_view, std::string> m;
         for (const auto& mk : marks) m.emplace(mk.text, std::string(mk.code));
@@ -183,35 +197,38 @@ std::optional<amount> parse_amount(std::string_view text, number_style style) {
         if (c.empty() || (!out.currency.empty() && c != out.currency)) return std::nullopt;
         out.currency = c;
     }
-    // The number: digits, OCR's letter-for-digit confusions, and separators.
-    std::string core;
+    // The number: digits, OCR's letter-for-digit confusions, and separators. At most 40
+    // characters reach here, so it is built in place rather than in a string.
+    char buf[48];
+    std::size_t n = 0;
     int letters = 0, digits = 0;
     for (const char c : s.substr(first, last - first)) {
         if (is_digit(c)) {
-            core += c;
+            buf[n++] = c;
             ++digits;
         } else if (c == 'o') {
-            core += '0';
+            buf[n++] = '0';
             ++letters;
         } else if (c == 'l' || c == 'i' || c == '|') {
-            core += '1';
+            buf[n++] = '1';
             ++letters;
         } else if (c == '.' || c == ',' || c == '\'' || c == ' ') {
-            if (!core.empty() && !is_digit(core.back())) return std::nullopt; // two separators in a row
-            core += c;
+            if (n > 0 && !is_digit(buf[n - 1])) return std::nullopt; // two separators in a row
+            buf[n++] = c;
         } else {
             return std::nullopt;
         }
     }
+    const std::string_view core(buf, n);
     if (digits < 1 || letters * 3 > digits || digits + letters > 15) return std::nullopt;
     // Which separator is the decimal point.
     const auto last_dot = core.rfind('.'), last_comma = core.rfind(',');
     const auto count = [&](char c) { return std::count(core.begin(), core.end(), c); };
     char decimal = 0;
-    if (last_dot != std::string::npos && last_comma != std::string::npos) {
+    if (last_dot != std::string_view::npos && last_comma != std::string_view::npos) {
         decimal = last_dot > last_comma ? '.' : ',';
-    } else if (last_dot != std::string::npos || last_comma != std::string::npos) {
-        const char sep = last_dot != std::string::npos ? '.' : ',';
+    } else if (last_dot != std::string_view::npos || last_comma != std::string_view::npos) {
+        const char sep = last_dot != std::string_view::npos ? '.' : ',';
         const auto at = std::min(last_dot, last_comma);
         const auto after_digits = core.size() - at - 1;
         const auto before_digits = at; // separators other than this one are counted as digits here: fine
@@ -221,7 +238,7 @@ std::optional<amount> parse_amount(std::string_view text, number_style style) {
         else decimal = sep == '.' ? '.' : 0;
     }
     // Group separators: every group after the first is three digits.
-    std::string int_part = core, frac_part;
+    std::string_view int_part = core, frac_part;
     if (decimal) {
         const auto at = core.rfind(decimal);
         int_part = core.substr(0, at);
@@ -230,14 +247,14 @@ std::optional<amount> parse_amount(std::string_view text, number_style style) {
         for (const char c : frac_part)
             if (!is_digit(c)) return std::nullopt;
     }
-    std::string int_digits;
+    std::int64_t units = 0;
     {
         std::size_t group = 0;
         bool grouped = false;
         char group_sep = 0;
         for (const char c : int_part) {
             if (is_digit(c)) {
-                int_digits += c;
+                units = units * 10 + (c - '0');
                 ++group;
                 continue;
             }
@@ -250,10 +267,8 @@ std::optional<amount> parse_amount(std::string_view text, number_style style) {
         }
         if (grouped && group != 3) return std::nullopt;
     }
-    if (int_digits.empty()) int_digits = "0";
     out.scale = static_cast<int>(frac_part.size());
-    std::int64_t units = 0;
-    for (const char c : int_digits + frac_part) units = units * 10 + (c - '0');
+    for (const char c : frac_part) units = units * 10 + (c - '0');
     out.units = negative ? -units : units;
     out.negative_mark = negative;
     out.credit_mark = credit;
@@ -391,6 +406,8 @@ int month_number(std::string_view w) {
         for (const auto& n : names) m.emplace(n.text, n.month);
         return m;
     }();
+    // Every name is 3 to 10 letters: most words are turned away before they are hashed.
+    if (w.size() < 3 || w.size() > 10 || !is_alpha(w.front())) return 0;
     const auto it = by_name.find(w);
     return it == by_name.end() ? 0 : it->second;
 }
@@ -450,7 +467,7 @@ std::optional<int> day_of(std::string_view s) {
     if (!rest.empty() && rest != "." && rest != "st" && rest != "nd" && rest != "rd" && rest != "th" && rest != "er" &&
         rest != "o" && rest != "," && rest != "e")
         return std::nullopt;
-    const int d = std::atoi(std::string(s.substr(0, n)).c_str());
+    const int d = n == 1 ? s[0] - '0' : (s[0] - '0') * 10 + (s[1] - '0');
     return d >= 1 && d <= 31 ? std::optional<int>(d) : std::nullopt;
 }
 
