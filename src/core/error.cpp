@@ -45,6 +45,8 @@ std::string_view code_name(errc e) noexcept {
     case errc::extraction_timeout: return "EXTRACTION_TIMEOUT";
     case errc::extraction_crashed: return "EXTRACTION_CRASHED";
     case errc::resource_limit: return "RESOURCE_LIMIT";
+    case errc::bad_request: return "BAD_REQUEST";
+    case errc::insufficient_storage: return "INSUFFICIENT_STORAGE";
     }
     return "INTERNAL";
 }

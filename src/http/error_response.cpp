@@ -10,7 +10,8 @@ unsigned status_for(errc code) noexcept {
     switch (code) {
     case errc::invalid_field:
     case errc::invalid_json:
-    case errc::invalid_multipart: return 400;
+    case errc::invalid_multipart:
+    case errc::bad_request: return 400;
     case errc::unauthorized: return 401;
     case errc::not_found: return 404;
     case errc::method_not_allowed: return 405;
@@ -31,6 +32,7 @@ unsigned status_for(errc code) noexcept {
     case errc::overloaded:
     case errc::not_ready: return 503;
     case errc::internal: return 500;
+    case errc::insufficient_storage: return 507;
     }
     return 500;
 }
@@ -40,7 +42,7 @@ reply error_reply(const error& e, unsigned retry_after_seconds) {
     r.status = status_for(e.code);
     boost::json::object inner{{"code", code_name(e.code)}, {"message", e.message}};
     r.body = boost::json::serialize(boost::json::object{{"error", std::move(inner)}});
-    if (r.status == 503) r.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds));
+    if (r.status == 503 || r.status == 507) r.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds));
     if (r.status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
     return r;
 }

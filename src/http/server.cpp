@@ -32,6 +32,7 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 constexpr auto k_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t k_first_read = 4096;
 
 namespace {
 
@@ -56,6 +57,16 @@ reply closing_error(errc code, std::string message) {
     reply r = error_reply(failure(code, std::move(message)));
     r.close = true;
     return r;
+}
+
+// Whether a read failed because the request is malformed (bad framing, a bad line or field),
+// which gets a 400 before the close, rather than because the peer went away or time ran out.
+bool malformed(const boost::system::error_code& ec) {
+    if (ec.category() != bhttp::make_error_code(bhttp::error::bad_version).category()) return false;
+    const auto e = static_cast<bhttp::error>(ec.value());
+    return e != bhttp::error::end_of_stream && e != bhttp::error::partial_message && e != bhttp::error::need_more &&
+           e != bhttp::error::need_buffer && e != bhttp::error::buffer_overflow && e != bhttp::error::header_limit &&
+           e != bhttp::error::body_limit && e != bhttp::error::stale_parser;
 }
 
 } // namespace
@@ -164,14 +175,29 @@ struct server::impl : std::enable_shared_from_this<impl> {
             bhttp::request_parser<bhttp::string_body> parser;
             parser.header_limit(static_cast<std::uint32_t>(cfg_.max_header_bytes));
             parser.body_limit(boost::none); // the handler sets it once it has seen the headers
-            stream.expires_after(cfg_.idle_timeout);
+            // The idle timeout covers the wait for a request's first byte; from there the read
+            // timeout covers the whole request, headers and body, so a client trickling its
+            // headers is held no longer than one sending its body slowly.
+            if (buffer.size() == 0) {
+                stream.expires_after(cfg_.idle_timeout);
+                auto [ec, n] = co_await stream.async_read_some(buffer.prepare(k_first_read), k_tuple);
+                if (ec) break; // closed, idle timeout or stop()
+                buffer.commit(n);
+            }
+            const auto read_deadline = std::chrono::steady_clock::now() + cfg_.read_timeout;
+            stream.expires_at(read_deadline);
             auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, k_tuple);
             if (ec == bhttp::error::header_limit) {
                 auto r = closing_error(errc::headers_too_large, "request headers too large");
                 co_await write_reply(stream, std::move(r), 11, false);
                 break;
             }
-            if (ec) break; // closed, idle timeout, garbage or stop(): nothing to answer
+            if (malformed(ec)) {
+                auto r = closing_error(errc::bad_request, "malformed request: " + ec.message());
+                co_await write_reply(stream, std::move(r), 11, false);
+                break;
+            }
+            if (ec) break; // closed, read timeout or stop(): nothing to answer
             set_busy(entry, true);
 
             auto& msg = parser.get();
@@ -187,6 +213,13 @@ struct server::impl : std::enable_shared_from_this<impl> {
             const unsigned version = msg.version();
             const bool keep_alive = msg.keep_alive();
             const bool has_body = msg.chunked() || (parser.content_length() && *parser.content_length() > 0);
+            // RFC 9112 3.2: an HTTP/1.1 request carries exactly one Host.
+            if (version >= 11 && msg.count(bhttp::field::host) != 1) {
+                auto r = closing_error(errc::bad_request, msg.count(bhttp::field::host) == 0 ? "an HTTP/1.1 request needs a Host header"
+                                                                                          : "more than one Host header");
+                co_await write_reply(stream, std::move(r), version, false);
+                break;
+            }
 
             header_decision d = handler_.on_headers(req);
             if (d.reject) {
@@ -204,10 +237,15 @@ struct server::impl : std::enable_shared_from_this<impl> {
                 auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(cont), k_tuple);
                 if (wec) break;
             }
-            stream.expires_after(cfg_.read_timeout);
+            stream.expires_at(read_deadline);
             auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, k_tuple);
             if (bec == bhttp::error::body_limit) {
                 auto r = closing_error(errc::payload_too_large, "request body over the size limit");
+                co_await write_reply(stream, std::move(r), version, false);
+                break;
+            }
+            if (malformed(bec)) {
+                auto r = closing_error(errc::bad_request, "malformed request body: " + bec.message());
                 co_await write_reply(stream, std::move(r), version, false);
                 break;
             }

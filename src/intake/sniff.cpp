@@ -29,10 +29,26 @@ bool looks_like_text(std::string_view b) {
     return true;
 }
 
+// The name of the entry a ZIP's first local file header describes (empty if cut short).
+std::string_view first_entry_name(std::string_view b) {
+    if (b.size() < 30) return {};
+    const auto len = static_cast<std::size_t>(static_cast<unsigned char>(b[26]) | static_cast<unsigned char>(b[27]) << 8);
+    return b.substr(30, len);
+}
+
 } // namespace
+
+bool packaged_format_entry(std::string_view name) {
+    return name == "mimetype" || name == "[Content_Types].xml" || name == "META-INF/manifest.xml";
+}
 
 std::optional<std::string_view> sniff_media_type(std::string_view b) {
     if (b.empty()) return std::nullopt;
+    // A local file header first is a ZIP whatever follows: an archive stored without compression
+    // whose first entry is a PDF holds "%PDF-" within its first KiB. Office Open XML,
+    // OpenDocument and EPUB files are ZIPs too, with their own first entry, and not batches.
+    if (starts(b, "PK\x03\x04")) return packaged_format_entry(first_entry_name(b)) ? std::nullopt : std::optional<std::string_view>("application/zip");
+    if (starts(b, "PK\x05\x06")) return "application/zip";
     // PDF readers accept the header anywhere in the first KiB.
     if (b.substr(0, 1024).find("%PDF-") != std::string_view::npos) return "application/pdf";
     if (starts(b, "\x89PNG\r\n\x1a\n")) return "image/png";
@@ -40,7 +56,6 @@ std::optional<std::string_view> sniff_media_type(std::string_view b) {
     if (starts(b, std::string_view("II*\0", 4)) || starts(b, std::string_view("MM\0*", 4))) return "image/tiff";
     if (starts(b, "RIFF") && b.size() >= 12 && b.substr(8, 4) == "WEBP") return "image/webp";
     if (starts(b, "BM") && b.size() >= 26) return "image/bmp";
-    if (starts(b, "PK\x03\x04") || starts(b, "PK\x05\x06")) return "application/zip";
     if (looks_like_text(b)) return "text/plain";
     return std::nullopt;
 }

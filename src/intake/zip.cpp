@@ -56,6 +56,12 @@ outcome<zip_contents> unpack_zip(std::string_view bytes, const zip_limits& limit
     if (static_cast<std::uint64_t>(n) > limits.max_entries)
         return limit("the ZIP has " + std::to_string(n) + " entries, over the limit of " + std::to_string(limits.max_entries));
 
+    // Office Open XML, OpenDocument and EPUB files are ZIPs with a manifest: one document of a
+    // type docket does not read, not a batch of files.
+    for (const char* marker : {"[Content_Types].xml", "mimetype", "META-INF/manifest.xml"})
+        if (zip_name_locate(z.get(), marker, 0) >= 0)
+            return failure(errc::unsupported_media_type,
+                           "an Office Open XML, OpenDocument or EPUB file, which is a ZIP but not a batch of documents");
     zip_contents out;
     std::uint64_t total = 0;
     std::string chunk(64 << 10, '\0');

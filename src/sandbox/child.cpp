@@ -92,7 +92,7 @@ io_result read_frame(int fd, std::string& out, steady::time_point deadline) {
 
 // The code named in a child's error reply (the child speaks docket's own codes).
 errc code_from_name(std::string_view name) {
-    for (int c = 1; c <= static_cast<int>(errc::resource_limit); ++c)
+    for (int c = 1; c <= static_cast<int>(last_errc); ++c)
         if (code_name(static_cast<errc>(c)) == name) return static_cast<errc>(c);
     return errc::internal;
 }

@@ -193,6 +193,63 @@ TEST_CASE("Expect: 100-continue gets an interim 100 before the body is sent, fro
     }
 }
 
+TEST_CASE("malformed framing and a missing Host get 400 BAD_REQUEST in the JSON shape, then the connection closes", "[e2e][api]") {
+    docket_server srv;
+    srv.start();
+    const std::string auth = "Authorization: Bearer " + srv.key() + "\r\n";
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"Content-Length and Transfer-Encoding",
+         "POST /v1/jobs HTTP/1.1\r\nHost: x\r\n" + auth +
+             "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
+        {"two different lengths", "POST /v1/jobs HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello!"},
+        {"a negative length", "POST /v1/jobs HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Length: -5\r\n\r\n"},
+        {"a broken chunk", "POST /v1/jobs HTTP/1.1\r\nHost: x\r\n" + auth +
+                               "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"},
+        {"no Host", "GET /v1/jobs HTTP/1.1\r\n" + auth + "\r\n"},
+        {"two Hosts", "GET /v1/jobs HTTP/1.1\r\nHost: a\r\nHost: b\r\n" + auth + "\r\n"},
+    };
+    for (const auto& [what, request] : cases) {
+        INFO(what);
+        raw_socket s(srv.port());
+        s.send_all(request);
+        const auto reply = s.read_until("\r\n\r\n\x01"); // everything, until the server closes
+        REQUIRE(reply.rfind("HTTP/1.1 400 ", 0) == 0);
+        CHECK(reply.find("Connection: close\r\n") != std::string::npos);
+        const auto body = reply.substr(reply.find("\r\n\r\n") + 4);
+        CHECK(json_str(parse_json(body).at("error"), "code") == "BAD_REQUEST");
+    }
+    // HTTP/1.0 needs no Host, and the service still answers.
+    raw_socket s(srv.port());
+    s.send_all("GET /healthz HTTP/1.0\r\n\r\n");
+    CHECK(s.read_until("\r\n\r\n").rfind("HTTP/1.0 200 ", 0) == 0);
+}
+
+TEST_CASE("the read timeout covers the request headers: a client trickling them is cut off", "[e2e][api]") {
+    docket_server srv({"--read-timeout", "2s", "--idle-timeout", "60s"});
+    srv.start();
+    raw_socket s(srv.port());
+    const auto start = std::chrono::steady_clock::now();
+    s.send_all("GET /v1/jobs HTTP/1.1\r\nHost: x\r\n");
+    // One header byte every 200 ms keeps the connection busy but never ends the headers.
+    bool closed = false;
+    for (int i = 0; i < 100 && !closed; ++i) {
+        std::this_thread::sleep_for(200ms);
+        closed = ::send(s.fd, "X", 1, MSG_NOSIGNAL) < 0;
+        char b;
+        if (!closed) closed = ::recv(s.fd, &b, 1, MSG_DONTWAIT) == 0;
+    }
+    const auto held = std::chrono::steady_clock::now() - start;
+    CHECK(closed);
+    CHECK(held < 15s); // the read timeout, not the 60 s idle timeout
+    // A client that waits between requests is still given the idle timeout.
+    raw_socket k(srv.port());
+    k.send_all("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    CHECK(k.read_until("}").rfind("HTTP/1.1 200 ", 0) == 0);
+    std::this_thread::sleep_for(3s);
+    k.send_all("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    CHECK(k.read_until("}").rfind("HTTP/1.1 200 ", 0) == 0);
+}
+
 TEST_CASE("unsupported types get 415 by magic bytes; malformed input gets 400 with a code", "[e2e][api]") {
     docket_server srv;
     srv.start();

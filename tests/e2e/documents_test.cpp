@@ -119,6 +119,26 @@ TEST_CASE("a ZIP of 20 mixed files: 20 child jobs, 20 webhooks and one batch.com
     CHECK(json_str(child, "batch_id") == batch_id);
 }
 
+TEST_CASE("a stored ZIP whose first entry is a PDF is a batch; a .docx is 415, not a batch", "[e2e][zip]") {
+    docket_server srv;
+    srv.start();
+    auto c = srv.client();
+    const auto stored = make_zip({{"one.pdf", make_pdf({"stored one"}), false, true}, {"two.pdf", make_pdf({"stored two"}), false, true}});
+    auto r = submit_file(c, srv, "stored.zip", stored);
+    REQUIRE(r.status == 202);
+    const auto accepted = parse_json(r.body);
+    CHECK(accepted.as_object().contains("batch_id"));
+    CHECK(accepted.at("jobs").as_array().size() == 2);
+    const auto docx = make_zip({{"[Content_Types].xml", "<Types/>"}, {"word/document.xml", "<w:document/>"}});
+    auto office = submit_file(c, srv, "letter.docx", docx);
+    CHECK(office.status == 415);
+    CHECK(office.body.find("UNSUPPORTED_MEDIA_TYPE") != std::string::npos);
+    const auto late = make_zip({{"a.pdf", make_pdf({"x"})}, {"[Content_Types].xml", "<Types/>"}});
+    auto late_office = submit_file(c, srv, "sheet.xlsx", late);
+    CHECK(late_office.status == 415);
+    CHECK(late_office.body.find("UNSUPPORTED_MEDIA_TYPE") != std::string::npos);
+}
+
 TEST_CASE("ZIP bombs and ZIPs with 10,000 entries are refused at once", "[e2e][zip]") {
     docket_server srv;
     srv.start();

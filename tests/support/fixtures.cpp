@@ -166,7 +166,7 @@ std::string make_zip(const std::vector<zip_item>& items) {
         std::memcpy(copy, item.bytes.data(), item.bytes.size());
         zip_source_t* src = zip_source_buffer(z, copy, item.bytes.size(), 1);
         const auto index = zip_file_add(z, item.name.c_str(), src, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
-        zip_set_file_compression(z, static_cast<zip_uint64_t>(index), ZIP_CM_DEFLATE, 9);
+        zip_set_file_compression(z, static_cast<zip_uint64_t>(index), item.stored ? ZIP_CM_STORE : ZIP_CM_DEFLATE, item.stored ? 0 : 9);
         if (item.symlink)
             zip_file_set_external_attributes(z, static_cast<zip_uint64_t>(index), 0, ZIP_OPSYS_UNIX, (0120777u) << 16);
     }

@@ -24,9 +24,11 @@ struct zip_item {
     std::string name;
     std::string bytes;
     bool symlink = false;
+    bool stored = false; //!< without compression, the bytes as they are
 };
 
-//! A ZIP (deflated) of the items; directories are items whose name ends with '/'.
+//! A ZIP (deflated unless an item says stored) of the items, in their order; directories are
+//! items whose name ends with '/'.
 std::string make_zip(const std::vector<zip_item>& items);
 
 //! The fraction of `expected`'s words found, in order-insensitive multiset terms, in `actual`.

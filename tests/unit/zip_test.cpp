@@ -1,6 +1,7 @@
 #include "../support/fixtures.hpp"
 #include "../support/outcome_printer.hpp"
 
+#include <docket/intake/sniff.hpp>
 #include <docket/intake/zip.hpp>
 
 #include <catch2/catch.hpp>
@@ -37,6 +38,31 @@ TEST_CASE("a ZIP yields its supported documents and lists what it skipped", "[in
     CHECK(skipped["__MACOSX/._a.pdf"] == "hidden or system file");
     CHECK(skipped["tool.exe"] == "unsupported type");
     CHECK(skipped["link.pdf"] == "symbolic link");
+}
+
+TEST_CASE("a ZIP is told by its local file header, and OOXML, OpenDocument and EPUB are not batches", "[intake][zip]") {
+    const auto pdf = test::make_pdf({"first of two"});
+    // Stored without compression, the first entry's "%PDF-" sits within the archive's first KiB.
+    const auto stored = test::make_zip({{"a.pdf", pdf, false, true}, {"b.txt", "second document", false, true}});
+    REQUIRE(stored.substr(0, 1024).find("%PDF-") != std::string::npos);
+    CHECK(sniff_media_type(stored) == "application/zip");
+    auto r = unpack_zip(stored, {});
+    REQUIRE(r);
+    CHECK(r->documents.size() == 2);
+
+    const auto odt = test::make_zip({{"mimetype", "application/vnd.oasis.opendocument.text", false, true},
+                                     {"content.xml", "<office:document-content/>"}});
+    CHECK_FALSE(sniff_media_type(odt));
+    const auto epub = test::make_zip({{"mimetype", "application/epub+zip", false, true}, {"a.pdf", pdf}});
+    CHECK_FALSE(sniff_media_type(epub));
+    const auto docx = test::make_zip({{"[Content_Types].xml", "<Types/>"}, {"word/document.xml", "<w:document/>"}});
+    CHECK_FALSE(sniff_media_type(docx));
+    // The manifest need not come first: the archive's directory tells.
+    const auto late = test::make_zip({{"a.pdf", pdf}, {"[Content_Types].xml", "<Types/>"}});
+    CHECK(sniff_media_type(late) == "application/zip");
+    auto refused = unpack_zip(late, {});
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == errc::unsupported_media_type);
 }
 
 TEST_CASE("ZIP bombs, too many entries and too much data are refused on the real bytes", "[intake][zip]") {

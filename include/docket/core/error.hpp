@@ -35,8 +35,12 @@ enum class errc {
     internal,                //!< a bug or an infrastructure failure
     extraction_timeout,      //!< the worker process was killed at the deadline
     extraction_crashed,      //!< the worker process died
-    resource_limit,          //!< the worker process hit its CPU or memory limit (keep last)
+    resource_limit,          //!< the worker process hit its CPU or memory limit
+    // Codes are stored with jobs by number: new ones go at the end.
+    bad_request,             //!< malformed HTTP: framing, request line, a missing Host
+    insufficient_storage,    //!< the data volume is full or under --min-free-space (keep last)
 };
+inline constexpr errc last_errc = errc::insufficient_storage;
 
 const boost::system::error_category& docket_category() noexcept;
 
