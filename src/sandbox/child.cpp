@@ -15,9 +15,11 @@
 #include <cerrno>
 #include <csignal>
 #include <new>
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -97,6 +99,11 @@ errc code_from_name(std::string_view name) {
     return errc::internal;
 }
 
+// How a process ended, from its wait status: "signal 9", "exit code 1".
+std::string status_text(int status) {
+    return WIFSIGNALED(status) ? "signal " + std::to_string(WTERMSIG(status)) : "exit code " + std::to_string(WEXITSTATUS(status));
+}
+
 } // namespace
 
 child::child(std::string executable, const limits& l) : executable_(std::move(executable)), limits_(l) {}
@@ -151,6 +158,10 @@ bool child::spawn() {
     ::close(sv[1]);
     pid_ = pid;
     fd_ = sv[0];
+    // Where the kernel has pidfds (5.3), the pool watches idle children's with poll and
+    // replaces one that dies at once; without, exited() still catches it before a request.
+    pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+    if (pidfd_ >= 0) ::fcntl(pidfd_, F_SETFD, FD_CLOEXEC);
     // The child says when it is ready, so its start-up (exec, loading libraries) never counts
     // against a request's time limit.
     std::string hello;
@@ -164,12 +175,33 @@ bool child::spawn() {
 void child::reap(bool kill_first) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
+    if (pidfd_ >= 0) ::close(pidfd_);
+    pidfd_ = -1;
     if (pid_ < 0) return;
     if (kill_first) ::kill(pid_, SIGKILL);
     int status = 0;
     while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {}
     last_status_ = status;
     pid_ = -1;
+}
+
+bool child::exited() {
+    if (pid_ < 0) return false;
+    int status = 0;
+    pid_t r;
+    while ((r = ::waitpid(pid_, &status, WNOHANG)) < 0 && errno == EINTR) {}
+    if (r != pid_) return false;
+    last_status_ = status;
+    pid_ = -1; // reaped: reap() only closes the descriptors
+    reap(false);
+    return true;
+}
+
+std::string child::renew() {
+    if (!exited()) return {};
+    const std::string how = status_text(last_status_);
+    spawn(); // if it cannot start now, the next request tries again
+    return how;
 }
 
 error child::death(bool timed_out) {
@@ -179,9 +211,7 @@ error child::death(bool timed_out) {
         return failure(errc::resource_limit, "the worker used more than " + format_duration(limits_.cpu) + " of CPU");
     if (WIFEXITED(last_status_) && WEXITSTATUS(last_status_) == k_exit_out_of_memory)
         return failure(errc::resource_limit, "the worker needed more than " + format_size(limits_.memory) + " of memory");
-    const std::string how = WIFSIGNALED(last_status_) ? "signal " + std::to_string(WTERMSIG(last_status_))
-                                                      : "exit code " + std::to_string(WEXITSTATUS(last_status_));
-    return failure(errc::extraction_crashed, "the worker process died (" + how + ")");
+    return failure(errc::extraction_crashed, "the worker process died (" + status_text(last_status_) + ")");
 }
 
 error child::garbled() {
@@ -191,6 +221,9 @@ error child::garbled() {
 
 outcome<reply> child::call(json::object header, std::string_view payload, steady::time_point deadline,
                            const interim_fn& interim) {
+    // A process that died while idle (the pool replaces those it sees, but one may die just as
+    // it is taken) is replaced here: the request is not charged for it.
+    exited();
     if (pid_ < 0) {
         // A fresh process (the first request, or the one after a kill) starts on the request's
         // clock; its start-up is not the document's time, so the deadline moves by it. (Under

@@ -101,6 +101,35 @@ TEST_CASE("a worker killed mid-job retries that job while the others complete", 
     CHECK(srv.log().find("EXTRACTION_CRASHED") == std::string::npos); // recorded on the job, not a server error
 }
 
+TEST_CASE("a worker that dies while idle is reaped and replaced at once; the next job pays nothing for it", "[e2e][isolation]") {
+    docket_server srv({"--workers", "1", "--max-attempts", "1"});
+    srv.start();
+    auto c = srv.client();
+    const auto first = json_str(parse_json(submit(c, srv.auth(), make_pdf({"before"})).body), "id");
+    wait_for_status(c, srv.auth(), first, {"succeeded"});
+    const auto server = srv.process().pid();
+    auto children = worker_children(server);
+    REQUIRE(children.size() == 1);
+    const pid_t dead = children[0];
+    ::kill(dead, SIGKILL);
+    // Reaped (no zombie left under the server) and a fresh worker started, with no job asking.
+    // (The log line follows the new worker's hello.)
+    bool replaced = false, logged = false;
+    for (int i = 0; i < 500 && !(replaced && logged); ++i) {
+        std::this_thread::sleep_for(10ms);
+        children = worker_children(server);
+        replaced = !std::filesystem::exists("/proc/" + std::to_string(dead)) && children.size() == 1 && children[0] != dead;
+        logged = srv.log().find("worker process " + std::to_string(dead) + " died while idle (signal 9)") != std::string::npos;
+    }
+    CHECK(replaced);
+    CHECK(logged);
+    // With one attempt allowed, an innocent job would have failed EXTRACTION_CRASHED.
+    const auto next = json_str(parse_json(submit(c, srv.auth(), make_pdf({"after"})).body), "id");
+    auto job = wait_for_status(c, srv.auth(), next, {"succeeded", "failed"});
+    CHECK(json_str(job, "status") == "succeeded");
+    CHECK(job.at("attempts").as_int64() == 1);
+}
+
 TEST_CASE("a document over the wall-clock limit fails with EXTRACTION_TIMEOUT after its attempts", "[e2e][isolation]") {
     docket_server srv({"--workers", "1", "--extract-timeout", "150ms", "--max-attempts", "2", "--max-pages", "5000"});
     srv.start();

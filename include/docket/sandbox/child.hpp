@@ -54,16 +54,25 @@ public:
     const limits& limit() const { return limits_; }
     //! The process id, or -1 when none is running.
     pid_t pid() const { return pid_; }
+    //! A descriptor that turns readable when the process exits (a pidfd), or -1 when none is
+    //! running or the kernel has no pidfds.
+    int exit_fd() const { return pidfd_; }
+    //! For an idle child: if its process has exited, reaps it and starts a fresh one, so the
+    //! next request does not pay for a death it had no part in. Returns the old one's status
+    //! as text ("signal 9"), or empty when it was alive.
+    std::string renew();
 
 private:
     bool spawn();
     void reap(bool kill_first);
+    bool exited(); // reaps the process if it has exited
     error death(bool timed_out);
     error garbled();
     std::string executable_;
     limits limits_;
     pid_t pid_ = -1;
     int fd_ = -1;
+    int pidfd_ = -1;
     int last_status_ = 0;
 };
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace docket::sandbox {
@@ -15,6 +16,9 @@ namespace docket::sandbox {
 class pool {
 public:
     pool(unsigned size, const std::string& executable, const limits& l);
+    ~pool();
+    pool(const pool&) = delete;
+    pool& operator=(const pool&) = delete;
     //! Waits for an idle child.
     child& acquire();
     //! An idle child, or nullptr when all are busy.
@@ -27,11 +31,19 @@ public:
     std::size_t size() const { return all_.size(); }
 
 private:
+    void watch();
+    void wake();
     std::vector<std::unique_ptr<child>> all_;
     std::vector<child*> idle_;
     mutable std::mutex mutex_;
     std::condition_variable returned_;
     unsigned waiting_ = 0;
+    // A thread polls the idle children's exit descriptors: one that dies while idle is reaped
+    // and replaced at once, before a request is handed to it. `wake_` (an eventfd) tells it
+    // that the idle set changed or that the pool is going away.
+    int wake_ = -1;
+    bool stopping_ = false;
+    std::thread watcher_;
 };
 
 //! A child taken with acquire() and given back at the end of the scope.
