@@ -170,6 +170,7 @@ const std::vector<option>& options() {
         make("gone-ttl", "how long an expired job answers 410 instead of 404", &settings::store, &store::config::gone_ttl),
         make("sweep-interval", "how often expired records and lapsed leases are handled", &settings::store, &store::config::sweep_interval),
         make_size("block-cache", "RocksDB block cache", &settings::store, &store::config::block_cache),
+        make_size("min-free-space", "submissions are refused (507) while the data volume has less free than this; 0 = only when full", &settings::store, &store::config::min_free_space),
         make("idle-timeout", "a connection waiting for a request's first byte is closed after this", &settings::http, &http::config::idle_timeout),
         make("read-timeout", "deadline for reading one request, headers and body, from its first byte", &settings::http, &http::config::read_timeout),
         make("write-timeout", "deadline for writing one reply", &settings::http, &http::config::write_timeout),

@@ -40,6 +40,7 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::uint64_t k_small_body = 64 << 10; // any request but a submission
+constexpr unsigned k_storage_retry_after = 30;   // seconds: space comes back when someone makes it
 
 using store::async_commit;
 using store::commit_timeout;
@@ -216,6 +217,9 @@ struct job_handlers : scope {
             // The client gets the secret docket made once, in this reply.
             if (!sub->webhook_secret) new_secret = sub->webhook_secret = deliver::new_secret();
         }
+        // Refused before anything is written: the document and its result need room, and
+        // --min-free-space keeps some for what is already accepted (results, deliveries).
+        if (auto why = ctx.store.refuse_write(sub->file().size())) co_return storage_full(*why);
         if (sub->media_type == "application/zip") co_return co_await create_batch(*sub, idem_key, hash, new_secret, now);
         if (ctx.ready.size() >= ctx.queue_cfg.max_depth) co_return queue_full();
 
@@ -258,6 +262,10 @@ struct job_handlers : scope {
         auto r = json_reply(202, accepted);
         r.headers.emplace_back("Location", "/v1/jobs/" + j.id);
         co_return r;
+    }
+
+    static reply storage_full(const std::string& why) {
+        return error_reply(failure(errc::insufficient_storage, why), k_storage_retry_after);
     }
 
     reply queue_full() const {
@@ -469,6 +477,17 @@ struct job_handlers : scope {
 } // namespace
 
 asio::awaitable<reply> api::on_request(request r) {
+    // A write that found the volume full (RocksDB's own check, past refuse_write) is a 507 like
+    // the refusal before it, whichever route made it.
+    try {
+        co_return co_await dispatch(std::move(r));
+    } catch (const store::storage_full& e) {
+        log::warn(std::string("request refused: ") + e.what());
+    }
+    co_return error_reply(failure(errc::insufficient_storage, "the data volume is full; retry later"), k_storage_retry_after);
+}
+
+asio::awaitable<reply> api::dispatch(request r) {
     auto t = split_target(r.target);
     auto rt = t ? route(r.method, t->path) : routing{};
     if (!rt.match) co_return error_reply(failure(errc::not_found, "no such path")); // on_headers already answered
@@ -483,9 +502,12 @@ asio::awaitable<reply> api::on_request(request r) {
     case route_id::healthz: co_return json_reply(200, json::object{{"status", "ok"}});
     case route_id::readyz: {
         if (!ctx_.accepting) co_return error_reply(failure(errc::not_ready, "not accepting jobs"));
+        const auto space = ctx_.store.space();
+        if (auto why = store::space_refusal(space, 0)) co_return error_reply(failure(errc::not_ready, *why), k_storage_retry_after);
         // RocksDB's memory, for an operator (and the memory bench) to see what the RSS is made of,
         // and the WAL fsyncs so far (with the job count: how many commits share an fsync).
         const auto m = ctx_.store.memory();
+        const auto confined = sandbox::last_confinement(); // null until a worker has started
         co_return json_reply(200, json::object{{"status", "ready"},
                                                {"queue_depth", ctx_.ready.size()},
                                                {"store", {{"memtable_bytes", m.memtables},
@@ -493,7 +515,10 @@ asio::awaitable<reply> api::on_request(request r) {
                                                           {"cache_charge_bytes", m.cache_charges},
                                                           {"table_reader_bytes", m.table_readers},
                                                           {"sst_bytes", m.sst_bytes},
-                                                          {"wal_syncs", ctx_.store.wal_syncs()}}}});
+                                                          {"wal_syncs", ctx_.store.wal_syncs()},
+                                                          {"free_bytes", space.free_bytes},
+                                                          {"min_free_bytes", space.min_free}}},
+                                               {"workers", {{"confinement", confined ? json::value(confined->to_json()) : json::value(nullptr)}}}});
     }
     case route_id::create_job: co_return co_await h.create();
     case route_id::list_jobs: co_return co_await h.list();

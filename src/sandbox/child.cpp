@@ -12,6 +12,8 @@
 
 #include <boost/json.hpp>
 
+#include <mutex>
+
 #include <cerrno>
 #include <csignal>
 #include <new>
@@ -35,7 +37,10 @@ constexpr int k_exit_out_of_memory = 3;
 constexpr std::uint32_t k_max_frame = 1u << 30;
 constexpr auto k_forever = steady::time_point::max();
 constexpr auto k_startup_timeout = std::chrono::seconds(30);
-constexpr std::string_view k_ready = R"({"ready":true})";
+
+// What the last worker to start said of its confinement (for /readyz).
+std::mutex g_confinement_mutex;
+std::optional<confinement> g_confinement;
 
 enum class io_result { ok, timeout, closed };
 
@@ -165,9 +170,21 @@ bool child::spawn() {
     // The child says when it is ready, so its start-up (exec, loading libraries) never counts
     // against a request's time limit.
     std::string hello;
-    if (read_frame(fd_, hello, steady::now() + k_startup_timeout) != io_result::ok || hello != k_ready) {
+    if (read_frame(fd_, hello, steady::now() + k_startup_timeout) != io_result::ok) {
         reap(true);
         return false;
+    }
+    boost::system::error_code ec;
+    auto v = json::parse(hello, ec);
+    const auto* ready = !ec && v.is_object() ? v.get_object().if_contains("ready") : nullptr;
+    if (!ready || !ready->is_bool() || !ready->get_bool()) {
+        reap(true);
+        return false;
+    }
+    if (const auto* c = v.get_object().if_contains("confinement"); c && c->is_object()) {
+        confinement_ = confinement::from_json(c->get_object());
+        std::lock_guard lock(g_confinement_mutex);
+        g_confinement = confinement_;
     }
     return true;
 }
@@ -271,9 +288,16 @@ outcome<reply> child::call(json::object header, std::string_view payload, steady
     return r;
 }
 
-int serve(int fd, const handler& handle) {
+std::optional<confinement> last_confinement() {
+    std::lock_guard lock(g_confinement_mutex);
+    return g_confinement;
+}
+
+int serve(int fd, const handler& handle, const std::optional<confinement>& confined) {
     ::signal(SIGPIPE, SIG_IGN);
-    if (write_frame(fd, k_ready, steady::now() + k_startup_timeout) != io_result::ok) return 0;
+    json::object hello{{"ready", true}};
+    if (confined) hello["confinement"] = confined->to_json();
+    if (write_frame(fd, json::serialize(hello), steady::now() + k_startup_timeout) != io_result::ok) return 0;
     std::string header, payload;
     for (;;) {
         outcome<reply> r = failure(errc::internal, "no reply");

@@ -10,6 +10,7 @@
 
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
@@ -24,6 +25,10 @@
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+
+#include <cstdarg>
+#include <cstdio>
+#include <sys/statvfs.h>
 
 namespace docket::store {
 
@@ -128,8 +133,41 @@ std::string attempt_key(std::string_view delivery_id, std::int64_t number) {
 
 bool is_due(const delivery& d) { return d.status == delivery_status::pending && d.next_attempt_at.has_value(); }
 
+// A write that failed for want of space (RocksDB's NoSpace, or the OS's ENOSPC it passed on).
+bool no_space(const rocksdb::Status& s) {
+    return s.IsNoSpace() || s.subcode() == rocksdb::Status::kSpaceLimit || s.ToString().find("No space left") != std::string::npos;
+}
+
 void check(const rocksdb::Status& s, std::string_view what) {
-    if (!s.ok()) throw std::runtime_error(std::string(what) + ": " + s.ToString());
+    if (s.ok()) return;
+    if (no_space(s)) throw storage_full(std::string(what) + ": " + s.ToString());
+    throw std::runtime_error(std::string(what) + ": " + s.ToString());
+}
+
+// RocksDB's own messages go to docket's log, not to a LOG file in the data dir: that file sat on
+// the volume that fills up, and a failed write to it tripped an assertion Debian's librocksdb
+// keeps (the process died with SIGABRT when the disk filled, and again at every start).
+class rocksdb_logger final : public rocksdb::Logger {
+public:
+    explicit rocksdb_logger(rocksdb::InfoLogLevel l) : rocksdb::Logger(l) {}
+    using rocksdb::Logger::Logv;
+    void Logv(const char* format, va_list ap) override { Logv(rocksdb::InfoLogLevel::INFO_LEVEL, format, ap); }
+    void Logv(const rocksdb::InfoLogLevel l, const char* format, va_list ap) override {
+        if (l < GetInfoLogLevel()) return;
+        char line[1024];
+        const int n = std::vsnprintf(line, sizeof line, format, ap);
+        if (n <= 0) return;
+        const std::string message = "rocksdb: " + std::string(line, std::min<std::size_t>(static_cast<std::size_t>(n), sizeof line - 1));
+        if (l >= rocksdb::InfoLogLevel::ERROR_LEVEL) log::error(message);
+        else if (l >= rocksdb::InfoLogLevel::WARN_LEVEL) log::warn(message);
+        else log::debug(message);
+    }
+};
+
+std::uint64_t free_bytes_at(const std::filesystem::path& dir) {
+    struct statvfs v{};
+    if (::statvfs(dir.c_str(), &v) != 0) return std::numeric_limits<std::uint64_t>::max();
+    return static_cast<std::uint64_t>(v.f_bavail) * v.f_frsize;
 }
 
 } // namespace
@@ -246,6 +284,53 @@ struct store::impl {
     std::atomic<std::uint64_t> syncs{0};
     std::thread committer;
 
+    // Space. Once a write to the WAL has failed, RocksDB's writer must not be touched again
+    // until Resume() retires it (Debian's librocksdb asserts on a second use: SIGABRT), so every
+    // WAL write and flush happens under wal_mutex, and none once `no_space` is set.
+    std::filesystem::path dir;
+    std::uint64_t min_free = 0;
+    std::mutex wal_mutex;
+    std::atomic<bool> no_space_now{false};
+    std::atomic<std::uint64_t> free_bytes{std::numeric_limits<std::uint64_t>::max()};
+    std::thread space_watch;
+    std::condition_variable space_cv;
+
+    // Called under wal_mutex after a failed write: a failure for want of space stops writes.
+    std::exception_ptr failed(const rocksdb::Status& s, std::string_view what) {
+        if (no_space(s)) {
+            if (!no_space_now.exchange(true))
+                log::error("store: the data volume is full (" + s.ToString() + "); writes are refused until space returns");
+            return std::make_exception_ptr(storage_full(std::string(what) + ": " + s.ToString()));
+        }
+        return std::make_exception_ptr(std::runtime_error(std::string(what) + ": " + s.ToString()));
+    }
+
+    static std::exception_ptr refused() {
+        return std::make_exception_ptr(storage_full("the data volume is full: the write was not made"));
+    }
+
+    // Every half second: the free space, and a resume once it is back.
+    void watch_space() {
+        name_this_thread("docket-space");
+        std::unique_lock lock(mutex);
+        while (!stopping) {
+            lock.unlock();
+            free_bytes = free_bytes_at(dir);
+            if (no_space_now && space_recovered({free_bytes, min_free, true})) {
+                std::lock_guard wal(wal_mutex);
+                // Flushes the memtables to new files and starts a new WAL, retiring the failed one.
+                if (auto r = db->Resume(); r.ok()) {
+                    no_space_now = false;
+                    log::info("store: space is back (" + format_size(free_bytes) + " free); writes resumed");
+                } else {
+                    log::warn("store: resume failed, tried again shortly: " + r.ToString());
+                }
+            }
+            lock.lock();
+            space_cv.wait_for(lock, std::chrono::milliseconds(500), [&] { return stopping; });
+        }
+    }
+
     void run_committer() {
         std::vector<pending> items;
         for (;;) {
@@ -259,19 +344,27 @@ struct store::impl {
             rocksdb::WriteOptions wo;
             wo.sync = false;
             bool needs_sync = false;
-            for (std::size_t i = 0; i < items.size(); ++i) {
-                auto s = db->Write(wo, &items[i].wb);
-                if (!s.ok()) errors[i] = std::make_exception_ptr(std::runtime_error("write: " + s.ToString()));
-                needs_sync = needs_sync || items[i].mode == commit_mode::durable;
-            }
-            // The batches above went to RocksDB's WAL buffer (manual_wal_flush): one write hands
-            // them all to the file, and one fsync, if any item needs it, makes them durable. This
-            // is the group commit. Until then no item is answered.
-            const bool sync = fsync && needs_sync;
             std::exception_ptr sync_error;
-            if (auto s = db->FlushWAL(sync); !s.ok())
-                sync_error = std::make_exception_ptr(std::runtime_error("WAL flush: " + s.ToString()));
-            if (sync) syncs.fetch_add(1, std::memory_order_relaxed);
+            {
+                std::lock_guard wal(wal_mutex);
+                for (std::size_t i = 0; i < items.size() && !no_space_now; ++i) {
+                    auto s = db->Write(wo, &items[i].wb);
+                    if (!s.ok()) errors[i] = failed(s, "write");
+                    needs_sync = needs_sync || items[i].mode == commit_mode::durable;
+                }
+                // The batches above went to RocksDB's WAL buffer (manual_wal_flush): one write
+                // hands them all to the file, and one fsync, if any item needs it, makes them
+                // durable. This is the group commit. Until then no item is answered.
+                const bool sync = fsync && needs_sync;
+                if (no_space_now) {
+                    // Nothing written since the failure is durable: every item of the group fails.
+                    sync_error = refused();
+                    for (auto& e : errors) e = e ? e : sync_error;
+                } else if (auto s = db->FlushWAL(sync); !s.ok()) {
+                    sync_error = failed(s, "WAL flush");
+                }
+                if (sync && !sync_error) syncs.fetch_add(1, std::memory_order_relaxed);
+            }
             for (std::size_t i = 0; i < items.size(); ++i) {
                 if (items[i].done) items[i].done(errors[i] ? errors[i] : sync_error);
             }
@@ -348,6 +441,8 @@ std::unique_ptr<store> store::open(const config& cfg) {
     // in alternated runs here).
     options.bytes_per_sync = 1 << 20;
     options.max_manifest_file_size = 64ull << 20;
+    options.info_log = std::make_shared<rocksdb_logger>(log::enabled(log::level::debug) ? rocksdb::InfoLogLevel::INFO_LEVEL
+                                                                                          : rocksdb::InfoLogLevel::WARN_LEVEL);
     // One committer thread writes everything, so there is nothing to insert concurrently; and
     // only without concurrent inserts does a memtable use the insert hints set below.
     options.allow_concurrent_memtable_write = false;
@@ -404,6 +499,13 @@ std::unique_ptr<store> store::open(const config& cfg) {
     rocksdb::DB* raw = nullptr;
     rocksdb::DBOptions dbo(options);
     auto s = rocksdb::DB::Open(dbo, cfg.data_dir.string(), descriptors, &p->cfs, &raw);
+    // Opening writes a new manifest and WAL: on a full volume it waits for space rather than
+    // exiting, so a service restarted there comes up by itself once room is made.
+    for (bool said = false; !s.ok() && no_space(s); s = rocksdb::DB::Open(dbo, cfg.data_dir.string(), descriptors, &p->cfs, &raw)) {
+        if (!said) log::error("store: the data volume is full (" + s.ToString() + "); waiting for space to open the store");
+        said = true;
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
     if (!s.ok()) {
         if (s.ToString().find("lock") != std::string::npos)
             throw std::runtime_error("the data dir " + cfg.data_dir.string() +
@@ -412,11 +514,15 @@ std::unique_ptr<store> store::open(const config& cfg) {
     }
     p->db.reset(raw);
     p->fsync = cfg.fsync;
+    p->dir = cfg.data_dir;
+    p->min_free = cfg.min_free_space;
+    p->free_bytes = free_bytes_at(cfg.data_dir);
     auto* ip = p.get();
     p->committer = std::thread([ip] {
         name_this_thread("docket-commit");
         ip->run_committer();
     });
+    p->space_watch = std::thread([ip] { ip->watch_space(); });
     return std::unique_ptr<store>(new store(cfg, std::move(p)));
 }
 
@@ -426,7 +532,9 @@ store::~store() {
         impl_->stopping = true;
     }
     impl_->cv.notify_all();
+    impl_->space_cv.notify_all();
     if (impl_->committer.joinable()) impl_->committer.join();
+    if (impl_->space_watch.joinable()) impl_->space_watch.join();
     try { flush(); } catch (const std::exception& e) { log::error(std::string("store close: ") + e.what()); }
     for (auto* h : impl_->cfs) impl_->db->DestroyColumnFamilyHandle(h);
     impl_->db->Close();
@@ -460,11 +568,18 @@ void store::commit_wait(batch&& b, commit_mode mode) {
 std::uint64_t store::wal_syncs() const { return impl_->syncs.load(std::memory_order_relaxed); }
 
 void store::write(batch&& b) {
-    check(impl_->db->Write(rocksdb::WriteOptions(), &b.impl_->wb), "write");
+    std::lock_guard wal(impl_->wal_mutex);
+    if (impl_->no_space_now) std::rethrow_exception(impl::refused());
+    if (auto s = impl_->db->Write(rocksdb::WriteOptions(), &b.impl_->wb); !s.ok()) std::rethrow_exception(impl_->failed(s, "write"));
     // With manual_wal_flush the record would wait in RocksDB's buffer for the committer's next
     // group; a claim must reach the file now, so that a crash of docket during a long extraction
     // still counts the attempt (a document that took the process down must not loop forever).
-    check(impl_->db->FlushWAL(false), "write");
+    if (auto s = impl_->db->FlushWAL(false); !s.ok()) std::rethrow_exception(impl_->failed(s, "write"));
+}
+
+space_state store::space() const {
+    return {impl_->free_bytes.load(std::memory_order_relaxed), cfg_.min_free_space,
+            impl_->no_space_now.load(std::memory_order_relaxed)};
 }
 
 namespace {
@@ -773,6 +888,10 @@ std::vector<key_record> store::keys() const {
     return out;
 }
 
-void store::flush() { check(impl_->db->FlushWAL(true), "flush"); }
+void store::flush() {
+    std::lock_guard wal(impl_->wal_mutex);
+    if (impl_->no_space_now) std::rethrow_exception(impl::refused());
+    if (auto s = impl_->db->FlushWAL(true); !s.ok()) std::rethrow_exception(impl_->failed(s, "flush"));
+}
 
 } // namespace docket::store

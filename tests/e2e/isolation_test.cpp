@@ -75,6 +75,12 @@ TEST_CASE("extraction runs in worker processes, not in the server", "[e2e][isola
     CHECK(nice_by_name["docket-commit"] == std::vector<int>{0});
     CHECK(nice_by_name["docket-webhooks"] == std::vector<int>{0});
     CHECK(nice_by_name.count("docket-sweeper") == 1);
+    // The workers report their confinement, and /readyz shows it.
+    const auto ready = parse_json(c.request("GET", "/readyz").body);
+    const auto& confinement = ready.at("workers").at("confinement");
+    REQUIRE(confinement.is_object());
+    CHECK(confinement.at("no_new_privs").as_bool());
+    CHECK(confinement.at("seccomp").as_bool());
 }
 
 TEST_CASE("a worker killed mid-job retries that job while the others complete", "[e2e][isolation]") {

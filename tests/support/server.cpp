@@ -16,14 +16,15 @@ using namespace std::chrono_literals;
 
 std::string docket_binary() { return DOCKET_BINARY; }
 
-docket_server::docket_server(std::vector<std::string> args) : args_(std::move(args)) {
+docket_server::docket_server(std::vector<std::string> args, std::filesystem::path data_dir)
+    : args_(std::move(args)), data_(data_dir.empty() ? dir_.path() / "data" : std::move(data_dir)) {
     key_ = create_key("acme");
 }
 
 run_result docket_server::command(std::vector<std::string> args) const {
     args.insert(args.begin(), docket_binary());
     args.push_back("--data-dir");
-    args.push_back((dir_.path() / "data").string());
+    args.push_back(data_.string());
     return run(args);
 }
 
@@ -38,7 +39,7 @@ std::string docket_server::create_key(const std::string& tenant) const {
 
 void docket_server::start() {
     std::vector<std::string> argv{docket_binary(), "serve", "--listen", "127.0.0.1:0", "--data-dir",
-                                  (dir_.path() / "data").string()};
+                                  data_.string()};
     argv.insert(argv.end(), args_.begin(), args_.end());
     proc_ = std::make_unique<child>(argv, dir_.path() / "server.log");
     auto line = proc_->wait_for_line("listening on", 20s);

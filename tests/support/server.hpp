@@ -13,8 +13,9 @@ namespace docket::test {
 
 class docket_server {
 public:
-    //! Creates the data dir and an API key for tenant "acme"; `args` are extra serve flags.
-    explicit docket_server(std::vector<std::string> args = {});
+    //! Creates the data dir (in its temp dir unless given) and an API key for tenant "acme";
+    //! `args` are extra serve flags.
+    explicit docket_server(std::vector<std::string> args = {}, std::filesystem::path data_dir = {});
 
     //! Starts `docket serve` and waits until it listens.
     void start();
@@ -43,6 +44,7 @@ public:
 private:
     temp_dir dir_;
     std::vector<std::string> args_;
+    std::filesystem::path data_;
     std::string key_;
     unsigned short port_ = 0;
     std::unique_ptr<child> proc_;

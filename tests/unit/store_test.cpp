@@ -528,3 +528,26 @@ TEST_CASE("a delivery's payload is written once, kept apart from its record, and
     CHECK_FALSE(s->get_payload("msg_p"));
     CHECK_FALSE(s->get_payload("msg_old"));
 }
+
+TEST_CASE("space: a write is refused under the floor or once the volume is full, and resumes with room to flush", "[store][space]") {
+    using docket::store::space_recovered;
+    using docket::store::space_refusal;
+    using docket::store::space_state;
+    constexpr std::uint64_t mib = 1ull << 20;
+    // No floor: only a failed write refuses.
+    CHECK_FALSE(space_refusal({0, 0, false}, 10 * mib));
+    const auto full = space_refusal({3 * mib, 0, true}, 0);
+    REQUIRE(full);
+    CHECK(full->find("full") != std::string::npos);
+    // A floor of 256 MiB: the upload counts against what is above it.
+    CHECK_FALSE(space_refusal({300 * mib, 256 * mib, false}, 40 * mib));
+    CHECK(space_refusal({300 * mib, 256 * mib, false}, 50 * mib));
+    const auto under = space_refusal({200 * mib, 256 * mib, false}, 0);
+    REQUIRE(under);
+    CHECK(under->find("--min-free-space") != std::string::npos);
+    // Resumed only with room for RocksDB's flush, and above the floor.
+    CHECK_FALSE(space_recovered({8 * mib, 0, true}));
+    CHECK(space_recovered({40 * mib, 0, true}));
+    CHECK_FALSE(space_recovered({100 * mib, 256 * mib, true}));
+    CHECK(space_recovered({300 * mib, 256 * mib, true}));
+}

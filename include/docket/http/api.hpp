@@ -46,6 +46,7 @@ public:
     boost::asio::awaitable<reply> on_request(request r) override;
 
 private:
+    boost::asio::awaitable<reply> dispatch(request r);
     api_context ctx_;
 };
 

@@ -5,11 +5,13 @@
 
 #include <docket/core/error.hpp>
 #include <docket/core/units.hpp>
+#include <docket/sandbox/confine.hpp>
 
 #include <boost/json/object.hpp>
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
@@ -61,6 +63,8 @@ public:
     //! next request does not pay for a death it had no part in. Returns the old one's status
     //! as text ("signal 9"), or empty when it was alive.
     std::string renew();
+    //! What the running process said of its confinement when it started (nullopt: nothing).
+    const std::optional<confinement>& confined() const { return confinement_; }
 
 private:
     bool spawn();
@@ -74,6 +78,7 @@ private:
     int fd_ = -1;
     int pidfd_ = -1;
     int last_status_ = 0;
+    std::optional<confinement> confinement_;
 };
 
 //! The child's handler for one request: the reply (its "ok" and "frames" are added), or an error
@@ -82,7 +87,11 @@ using handler = std::function<outcome<reply>(const boost::json::object& header, 
                                              const interim_fn& interim)>;
 
 //! The child side (`docket worker`): serves requests on `fd` until it closes, applying each
-//! request's CPU budget; exits when memory runs out, after saying so.
-int serve(int fd, const handler& handle);
+//! request's CPU budget; exits when memory runs out, after saying so. `confined` is what the
+//! process applied to itself, told to the supervisor in its hello.
+int serve(int fd, const handler& handle, const std::optional<confinement>& confined = std::nullopt);
+
+//! The confinement the most recently started worker process reported, if any has started.
+std::optional<confinement> last_confinement();
 
 } // namespace docket::sandbox

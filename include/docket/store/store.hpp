@@ -7,6 +7,7 @@
 #include <docket/core/job.hpp>
 #include <docket/core/webhook.hpp>
 #include <docket/core/units.hpp>
+#include <docket/store/space.hpp>
 
 #include <cstdint>
 #include <exception>
@@ -27,6 +28,7 @@ struct config {
     duration gone_ttl = std::chrono::hours(720);                //!< an expired job answers 410 (not 404) this long
     duration sweep_interval = std::chrono::seconds(60);           //!< how often expired records are removed
     std::uint64_t block_cache = 32ull << 20; //!< RocksDB block cache
+    std::uint64_t min_free_space = 256ull << 20; //!< submissions are refused when the data volume has less free
 };
 
 //! What a commit waits for before it reports done.
@@ -52,7 +54,8 @@ struct key_record {
 
 class store;
 
-//! One atomic write. Built by callers with domain operations, applied by store::commit*.
+//! One atomic write. Built by callers with domain operations, applied by store::commit*, which
+//! fail with storage_full (space.hpp) when the volume has no room.
 class batch {
 public:
     ~batch();
@@ -189,6 +192,12 @@ public:
     void compact();
 
     memory_usage memory() const;
+
+    //! The data volume's free space (measured every half second on the store's own thread) and
+    //! whether writes are failing for want of it. Never touches the disk.
+    space_state space() const;
+    //! space_refusal for a write of `incoming` bytes, from space().
+    std::optional<std::string> refuse_write(std::uint64_t incoming) const { return space_refusal(space(), incoming); }
 
     const config& settings() const { return cfg_; }
 
