@@ -4,6 +4,7 @@
 #include <docket/core/thread.hpp>
 #include <docket/app/commands.hpp>
 #include <docket/auth/keys.hpp>
+#include <docket/auth/rate_limit.hpp>
 #include <docket/core/log.hpp>
 #include <docket/deliver/batch_monitor.hpp>
 #include <docket/deliver/dispatcher.hpp>
@@ -118,7 +119,8 @@ int serve(const config::settings& s) {
     sandbox::limits unzip_limits = s.extract.limits;
     unzip_limits.memory = std::max(unzip_limits.memory, intake::unzip_memory(s.intake.zip, s.intake.max_upload));
     sandbox::pool unzippers(k_blocking_threads, extract_cfg.worker_binary, unzip_limits);
-    http::api api({*st, ready, locks, keys, idempotency, s.intake, s.queue, next_seq, accepting, blocking, unzippers, endpoints,
+    auth::rate_limiter limiter({s.intake.rate_limit, s.intake.rate_burst});
+    http::api api({*st, ready, locks, keys, limiter, idempotency, s.intake, s.queue, next_seq, accepting, blocking, unzippers, endpoints,
                    deliver_cfg, [&dispatcher](const std::vector<delivery>& ds) { dispatcher.notify(ds); },
                    [&batches](const std::string& id) { batches.child_finished(id); },
                    [&dispatcher](std::vector<std::string> ids) { dispatcher.forget(std::move(ids)); }});

@@ -44,14 +44,24 @@ key_directory::key_directory(const std::vector<store::key_record>& keys) {
     for (const auto& k : keys) by_hash_.emplace(k.hash, k);
 }
 
-std::optional<std::string> key_directory::tenant_for(std::string_view secret) const {
+std::optional<store::key_record> key_directory::active(std::string_view secret) const {
     // The lookup is by hash, so timing reveals nothing usable about the secret itself; the
     // final comparison is constant-time all the same.
     const std::string hash = hex_encode(sha256(secret));
     std::shared_lock lock(mutex_);
     auto it = by_hash_.find(hash);
     if (it == by_hash_.end() || it->second.revoked || !constant_time_equal(it->second.hash, hash)) return std::nullopt;
-    return it->second.tenant;
+    return it->second;
+}
+
+std::optional<std::string> key_directory::tenant_for(std::string_view secret) const {
+    auto k = active(secret);
+    return k ? std::optional<std::string>(std::move(k->tenant)) : std::nullopt;
+}
+
+std::optional<std::string> key_directory::id_for(std::string_view secret) const {
+    auto k = active(secret);
+    return k ? std::optional<std::string>(std::move(k->id)) : std::nullopt;
 }
 
 void key_directory::add(const store::key_record& k) {

@@ -161,6 +161,8 @@ const std::vector<option>& options() {
         nested("max-zip-ratio", "compression ratio beyond which a ZIP entry is refused as a bomb",
                [](settings& s) -> auto& { return s.intake.zip.max_ratio; }, kind::number, 2),
         make("idempotency-ttl", "how long an Idempotency-Key is remembered", &settings::intake, &intake::config::idempotency_ttl),
+        make("rate-limit", "requests per second one API key may make (429 RATE_LIMITED beyond); 0 = no limit", &settings::intake, &intake::config::rate_limit),
+        make("rate-burst", "requests one API key may make at once; 0 = twice --rate-limit", &settings::intake, &intake::config::rate_burst),
         make("max-queue-depth", "queued jobs beyond which POST /v1/jobs answers 503", &settings::queue, &queue::config::max_depth),
         make("max-attempts", "attempts before a job that keeps failing ends failed", &settings::queue, &queue::config::max_attempts),
         make("lease", "how long a worker's claim on a job lasts before it is handed back", &settings::queue, &queue::config::lease),

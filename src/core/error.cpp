@@ -47,6 +47,7 @@ std::string_view code_name(errc e) noexcept {
     case errc::resource_limit: return "RESOURCE_LIMIT";
     case errc::bad_request: return "BAD_REQUEST";
     case errc::insufficient_storage: return "INSUFFICIENT_STORAGE";
+    case errc::rate_limited: return "RATE_LIMITED";
     }
     return "INTERNAL";
 }

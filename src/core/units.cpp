@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <limits>
 
 namespace docket {
 namespace {
@@ -22,32 +23,43 @@ std::optional<std::pair<std::uint64_t, std::string>> split(std::string_view text
     return std::pair{n, unit};
 }
 
+// n × factor, or nullopt when it does not fit in `limit` (a huge flag value is an error, not a
+// wrapped-around small one).
+std::optional<std::uint64_t> scaled(std::uint64_t n, std::uint64_t factor, std::uint64_t limit) {
+    if (n > limit / factor) return std::nullopt;
+    return n * factor;
+}
+
 } // namespace
 
 std::optional<duration> parse_duration(std::string_view text) {
     auto s = split(text);
     if (!s) return std::nullopt;
     const auto [n, unit] = *s;
-    using namespace std::chrono;
-    if (unit == "ms") return milliseconds(n);
-    if (unit.empty() || unit == "s") return duration_cast<milliseconds>(seconds(n));
-    if (unit == "m" || unit == "min") return duration_cast<milliseconds>(minutes(n));
-    if (unit == "h") return duration_cast<milliseconds>(hours(n));
-    if (unit == "d") return duration_cast<milliseconds>(hours(24 * n));
-    return std::nullopt;
+    std::uint64_t factor = 0;
+    if (unit == "ms") factor = 1;
+    else if (unit.empty() || unit == "s") factor = 1000;
+    else if (unit == "m" || unit == "min") factor = 60'000;
+    else if (unit == "h") factor = 3'600'000;
+    else if (unit == "d") factor = 86'400'000;
+    else return std::nullopt;
+    const auto ms = scaled(n, factor, static_cast<std::uint64_t>(std::numeric_limits<duration::rep>::max()));
+    if (!ms) return std::nullopt;
+    return duration(static_cast<duration::rep>(*ms));
 }
 
 std::optional<std::uint64_t> parse_size(std::string_view text) {
     auto s = split(text);
     if (!s) return std::nullopt;
     const auto [n, unit] = *s;
+    constexpr auto max = std::numeric_limits<std::uint64_t>::max();
     if (unit.empty() || unit == "b") return n;
-    if (unit == "kib" || unit == "k") return n << 10;
-    if (unit == "mib" || unit == "m") return n << 20;
-    if (unit == "gib" || unit == "g") return n << 30;
-    if (unit == "kb") return n * 1000;
-    if (unit == "mb") return n * 1000 * 1000;
-    if (unit == "gb") return n * 1000 * 1000 * 1000;
+    if (unit == "kib" || unit == "k") return scaled(n, 1ull << 10, max);
+    if (unit == "mib" || unit == "m") return scaled(n, 1ull << 20, max);
+    if (unit == "gib" || unit == "g") return scaled(n, 1ull << 30, max);
+    if (unit == "kb") return scaled(n, 1000, max);
+    if (unit == "mb") return scaled(n, 1000 * 1000, max);
+    if (unit == "gb") return scaled(n, 1000 * 1000 * 1000, max);
     return std::nullopt;
 }
 

@@ -112,22 +112,4 @@ std::vector<delivery> plan_batch_completed(const batch_record& b, const std::vec
     return out;
 }
 
-outcome<void> check_url(std::string_view url, const config& cfg) {
-    auto u = boost::urls::parse_absolute_uri(url);
-    if (!u || url.size() > 2048 || u->host().empty())
-        return failure(errc::invalid_field, "the webhook URL must be an absolute http or https URL");
-    if (u->scheme() != "https" && u->scheme() != "http")
-        return failure(errc::invalid_field, "the webhook URL must use https (or http where allowed)");
-    if (u->scheme() == "http" && !cfg.allow_http)
-        return failure(errc::invalid_field, "plain http webhook URLs are disabled (see --webhook-allow-http)");
-    if (u->has_userinfo()) return failure(errc::invalid_field, "the webhook URL must not carry credentials");
-    const auto kind = u->host_type();
-    if (kind == boost::urls::host_type::ipv4 || kind == boost::urls::host_type::ipv6) {
-        const auto addr = kind == boost::urls::host_type::ipv4 ? boost::asio::ip::address(boost::asio::ip::make_address_v4(u->host_ipv4_address().to_bytes()))
-                                                               : boost::asio::ip::address(boost::asio::ip::make_address_v6(u->host_ipv6_address().to_bytes()));
-        if (auto why = refusal(addr, cfg.allow_cidrs)) return failure(errc::invalid_field, "webhook URL refused: " + *why);
-    }
-    return {};
-}
-
 } // namespace docket::deliver

@@ -25,7 +25,10 @@ std::optional<duration> parse_retry_after(std::string_view value, timestamp now)
     auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), secs);
     if (ec == std::errc{} && p == value.data() + value.size()) {
         if (secs < 0) return std::nullopt;
-        return std::chrono::seconds(secs);
+        // The receiver's number is held to a century (the schedule caps it far lower anyway):
+        // a larger one overflowed in milliseconds (found by fuzzing).
+        constexpr std::int64_t k_century = 100LL * 366 * 86400;
+        return std::chrono::seconds(std::min(secs, k_century));
     }
     // IMF-fixdate, e.g. "Wed, 21 Oct 2015 07:28:00 GMT".
     std::tm tm{};

@@ -5,6 +5,7 @@
 #include <docket/queue/job_locks.hpp>
 #include "api_internal.hpp"
 #include <docket/auth/keys.hpp>
+#include <docket/auth/rate_limit.hpp>
 #include <docket/core/encoding.hpp>
 #include <docket/core/log.hpp>
 #include <docket/deliver/planner.hpp>
@@ -477,14 +478,29 @@ struct job_handlers : scope {
 } // namespace
 
 asio::awaitable<reply> api::on_request(request r) {
+    // Counted per key, before any work: a key over its rate is refused whatever it asks.
+    std::optional<auth::rate_decision> rate;
+    if (ctx_.limiter.enabled()) {
+        const auto key = auth::presented_key(r.header("authorization"), r.header("x-api-key"));
+        if (auto id = key ? ctx_.keys.id_for(*key) : std::nullopt) rate = ctx_.limiter.take(*id, now_ms());
+    }
+    auto with_rate = [&](reply rep) {
+        if (!rate) return rep;
+        rep.headers.emplace_back("RateLimit-Policy", auth::policy_header(ctx_.limiter.policy()));
+        rep.headers.emplace_back("RateLimit", auth::limit_header(*rate));
+        return rep;
+    };
+    if (rate && !rate->allowed)
+        co_return with_rate(error_reply(failure(errc::rate_limited, "this API key is over --rate-limit requests per second"),
+                                        static_cast<unsigned>(rate->retry_after)));
     // A write that found the volume full (RocksDB's own check, past refuse_write) is a 507 like
     // the refusal before it, whichever route made it.
     try {
-        co_return co_await dispatch(std::move(r));
+        co_return with_rate(co_await dispatch(std::move(r)));
     } catch (const store::storage_full& e) {
         log::warn(std::string("request refused: ") + e.what());
     }
-    co_return error_reply(failure(errc::insufficient_storage, "the data volume is full; retry later"), k_storage_retry_after);
+    co_return with_rate(error_reply(failure(errc::insufficient_storage, "the data volume is full; retry later"), k_storage_retry_after));
 }
 
 asio::awaitable<reply> api::dispatch(request r) {

@@ -19,6 +19,7 @@ unsigned status_for(errc code) noexcept {
     case errc::idempotency_conflict:
     case errc::idempotency_in_progress: return 409;
     case errc::gone: return 410;
+    case errc::rate_limited: return 429;
     case errc::payload_too_large: return 413;
     case errc::unsupported_media_type: return 415;
     case errc::invalid_document:
@@ -42,7 +43,7 @@ reply error_reply(const error& e, unsigned retry_after_seconds) {
     r.status = status_for(e.code);
     boost::json::object inner{{"code", code_name(e.code)}, {"message", e.message}};
     r.body = boost::json::serialize(boost::json::object{{"error", std::move(inner)}});
-    if (r.status == 503 || r.status == 507) r.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds));
+    if (r.status == 429 || r.status == 503 || r.status == 507) r.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds));
     if (r.status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
     return r;
 }

@@ -389,6 +389,30 @@ TEST_CASE("listing pages newest first and filters; DELETE cancels queued and rem
     CHECK(c.request("GET", "/v1/jobs/" + ids[0] + "/result", srv.auth()).status == 404);
 }
 
+TEST_CASE("a key over --rate-limit gets 429 RATE_LIMITED with Retry-After and RateLimit headers; other keys do not", "[e2e][api]") {
+    docket_server srv({"--rate-limit", "2", "--rate-burst", "5"});
+    const auto other = srv.create_key("globex");
+    srv.start();
+    auto c = srv.client();
+    for (int i = 0; i < 5; ++i) {
+        auto r = c.request("GET", "/v1/jobs", srv.auth());
+        REQUIRE(r.status == 200);
+        CHECK(r.header("ratelimit-policy") == "\"per-key\";q=5;w=3");
+        CHECK(r.header("ratelimit")->rfind("\"per-key\";r=" + std::to_string(4 - i) + ";", 0) == 0);
+    }
+    auto over = c.request("GET", "/v1/jobs", srv.auth());
+    CHECK(over.status == 429);
+    CHECK(error_code(over) == "RATE_LIMITED");
+    CHECK(over.header("retry-after") == "1");
+    CHECK(over.header("ratelimit")->rfind("\"per-key\";r=0;", 0) == 0);
+    // Submissions count the same; another tenant's key has its own bucket.
+    CHECK(submit(c, srv.auth(), make_pdf({"x"})).status == 429);
+    CHECK(c.request("GET", "/v1/jobs", srv.auth(other)).status == 200);
+    // Requests come back at the key's rate.
+    std::this_thread::sleep_for(1100ms);
+    CHECK(c.request("GET", "/v1/jobs", srv.auth()).status == 200);
+}
+
 TEST_CASE("a full queue answers 503 with Retry-After", "[e2e][api]") {
     docket_server srv({"--max-queue-depth", "0", "--retry-after", "7s"});
     srv.start();

@@ -66,6 +66,9 @@ TEST_CASE("Retry-After on 429 and 503 is honoured up to a cap; 410 and 3xx are n
     CHECK(next_attempt(1, ignored, now, cfg, 0.0) == 5'000);
     CHECK(parse_retry_after("Thu, 01 Jan 1970 00:02:00 GMT", 0) == std::chrono::seconds(120));
     CHECK_FALSE(parse_retry_after("soon", 0));
+    // A receiver's absurd number is held to a century, and then to the cap (it overflowed).
+    auto absurd = classify_status(503, parse_retry_after("5555555555555555296", now));
+    CHECK(next_attempt(1, absurd, now, cfg, 0.0) == 3'600'000);
     CHECK(classify_status(410).what == attempt_outcome::gone);
     CHECK(classify_status(302).what == attempt_outcome::failure);
     CHECK(classify_status(0).what == attempt_outcome::failure);

@@ -110,6 +110,13 @@ TEST_CASE("durations and sizes parse and print back exactly", "[core]") {
     CHECK(parse_size("50MiB") == 50ull << 20);
     CHECK(parse_size("1kb") == 1000u);
     CHECK_FALSE(parse_size("MiB"));
+    // Too large to hold is an error, not a value wrapped around to a small one (found by fuzzing
+    // the retry schedule: "999999993993900h" overflowed).
+    CHECK_FALSE(parse_duration("999999993993900h"));
+    CHECK_FALSE(parse_duration("200000000000000000d"));
+    CHECK(parse_duration("106751991167d") == std::chrono::hours(24) * 106751991167LL);
+    CHECK_FALSE(parse_size("17179869184GiB"));
+    CHECK(parse_size("17179869183GiB") == 17179869183ull << 30);
     CHECK(format_duration(std::chrono::hours(24)) == "1d");
     CHECK(format_duration(std::chrono::seconds(90)) == "90s");
     CHECK(format_size(50ull << 20) == "50MiB");

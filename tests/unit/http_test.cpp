@@ -1,5 +1,6 @@
 #include "../support/outcome_printer.hpp"
 #include <docket/auth/keys.hpp>
+#include <docket/auth/rate_limit.hpp>
 #include <docket/config/config.hpp>
 #include <docket/http/error_response.hpp>
 #include <docket/http/message.hpp>
@@ -140,4 +141,34 @@ TEST_CASE("the README documents every option with its real default", "[config]")
         const auto d = o.get(defaults);
         CHECK(row.find(d.empty() ? std::string("none") : "`" + d + "`") != std::string::npos);
     }
+}
+
+TEST_CASE("rate limits: a token bucket per key, refilled with time, with the headers that say so", "[auth]") {
+    using docket::auth::bucket;
+    using docket::auth::rate_policy;
+    const rate_policy p{2, 4}; // 2 a second, 4 at once
+    bucket b;
+    timestamp t = 1'000'000;
+    for (int i = 0; i < 4; ++i) {
+        const auto d = docket::auth::take(b, p, t);
+        CHECK(d.allowed);
+        CHECK(d.remaining == static_cast<std::uint64_t>(3 - i));
+        CHECK(d.limit == 4);
+    }
+    auto refused = docket::auth::take(b, p, t);
+    CHECK_FALSE(refused.allowed);
+    CHECK(refused.remaining == 0);
+    CHECK(refused.retry_after == 1);
+    CHECK(refused.full_in == 2);
+    CHECK(docket::auth::limit_header(refused) == "\"per-key\";r=0;t=2");
+    CHECK(docket::auth::policy_header(p) == "\"per-key\";q=4;w=2");
+    // Half a second brings one request back; a clock stepping back brings none.
+    CHECK(docket::auth::take(b, p, t + 500).allowed);
+    CHECK_FALSE(docket::auth::take(b, p, t + 400).allowed);
+    // A long pause refills to the bucket's size, never beyond.
+    const auto later = docket::auth::take(b, p, t + 3'600'000);
+    CHECK(later.allowed);
+    CHECK(later.remaining == 3);
+    // No burst given: twice the rate.
+    CHECK(rate_policy{10, 0}.capacity() == 20);
 }

@@ -38,9 +38,10 @@ enum class errc {
     resource_limit,          //!< the worker process hit its CPU or memory limit
     // Codes are stored with jobs by number: new ones go at the end.
     bad_request,             //!< malformed HTTP: framing, request line, a missing Host
-    insufficient_storage,    //!< the data volume is full or under --min-free-space (keep last)
+    insufficient_storage,    //!< the data volume is full or under --min-free-space
+    rate_limited,            //!< the key is over its request rate (keep last)
 };
-inline constexpr errc last_errc = errc::insufficient_storage;
+inline constexpr errc last_errc = errc::rate_limited;
 
 const boost::system::error_category& docket_category() noexcept;
 

@@ -2,6 +2,8 @@
 // The SSRF guard's decision: may docket connect to this address? Pure functions of an address
 // and the configured allow-list; the HTTP client applies them to every resolved address.
 
+#include <docket/core/error.hpp>
+
 #include <boost/asio/ip/address.hpp>
 
 #include <optional>
@@ -29,5 +31,11 @@ std::optional<std::string> non_global_reason(const boost::asio::ip::address& a);
 
 //! Why docket refuses to connect to `a` (nullopt: allowed). The allow-list opens exceptions.
 std::optional<std::string> refusal(const boost::asio::ip::address& a, const std::vector<cidr>& allow);
+
+struct config;
+
+//! Checks a webhook URL for registration or submission: absolute http(s), http only if allowed,
+//! and a literal IP address must pass the SSRF guard. Host names are checked when they resolve.
+outcome<void> check_url(std::string_view url, const config& cfg);
 
 } // namespace docket::deliver

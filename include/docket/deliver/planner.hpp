@@ -6,6 +6,7 @@
 #include <docket/core/error.hpp>
 #include <docket/core/job.hpp>
 #include <docket/core/webhook.hpp>
+#include <docket/deliver/address_policy.hpp>
 #include <docket/deliver/config.hpp>
 
 #include <string>
@@ -36,10 +37,6 @@ delivery make_delivery(const job& j, std::string_view event, std::string payload
 //! webhook_url and the tenant's subscribed endpoints.
 std::vector<delivery> plan_batch_completed(const batch_record& b, const std::vector<endpoint>& endpoints, timestamp now,
                                            const config& cfg);
-
-//! Checks a webhook URL for registration or submission: absolute http(s), http only if allowed,
-//! and a literal IP address must pass the SSRF guard. Host names are checked when they resolve.
-outcome<void> check_url(std::string_view url, const config& cfg);
 
 //! The events docket sends; endpoint filters may name only these.
 const std::vector<std::string>& known_events();

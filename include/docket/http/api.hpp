@@ -13,7 +13,7 @@
 namespace boost::asio { class thread_pool; }
 namespace docket::store { class store; struct config; }
 namespace docket::queue { class ready_queue; class job_locks; struct config; }
-namespace docket::auth { class key_directory; }
+namespace docket::auth { class key_directory; class rate_limiter; }
 namespace docket::intake { class idempotency_guard; struct config; }
 namespace docket::deliver { class endpoint_registry; struct config; }
 namespace docket::sandbox { class pool; }
@@ -25,6 +25,7 @@ struct api_context {
     queue::ready_queue& ready;
     queue::job_locks& locks;               //!< held by whoever finishes a job until its deliveries are handed over
     auth::key_directory& keys;
+    auth::rate_limiter& limiter;           //!< per-key request rates
     intake::idempotency_guard& idempotency;
     const intake::config& intake_cfg;
     const queue::config& queue_cfg;

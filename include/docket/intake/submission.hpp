@@ -19,6 +19,8 @@ struct config {
     duration idempotency_ttl = std::chrono::hours(24);          //!< how long an Idempotency-Key is remembered
     duration commit_timeout = std::chrono::seconds(30);         //!< longest wait for a durable write before 503
     zip_limits zip;                                            //!< ZIP batches (max_entry follows max_upload)
+    std::uint64_t rate_limit = 0;  //!< requests per second one API key may make; 0 = no limit
+    std::uint64_t rate_burst = 0;  //!< requests a key may make at once (0: twice rate_limit)
 };
 
 struct submission {
