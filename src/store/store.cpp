@@ -286,7 +286,7 @@ struct store::impl {
 
     // Space. Once a write to the WAL has failed, RocksDB's writer must not be touched again
     // until Resume() retires it (Debian's librocksdb asserts on a second use: SIGABRT), so every
-    // WAL write and flush happens under wal_mutex, and none once `no_space` is set.
+    // WAL write and flush happens under wal_mutex, and none once `no_space_now` is set.
     std::filesystem::path dir;
     std::uint64_t min_free = 0;
     std::mutex wal_mutex;
