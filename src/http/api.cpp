@@ -43,6 +43,8 @@ namespace {
 constexpr std::uint64_t k_small_body = 64 << 10; // any request but a submission
 constexpr unsigned k_storage_retry_after = 30;   // seconds: space comes back when someone makes it
 
+reply storage_full(const std::string& why) { return error_reply(failure(errc::insufficient_storage, why), k_storage_retry_after); }
+
 using store::async_commit;
 using store::commit_timeout;
 
@@ -263,10 +265,6 @@ struct job_handlers : scope {
         auto r = json_reply(202, accepted);
         r.headers.emplace_back("Location", "/v1/jobs/" + j.id);
         co_return r;
-    }
-
-    static reply storage_full(const std::string& why) {
-        return error_reply(failure(errc::insufficient_storage, why), k_storage_retry_after);
     }
 
     reply queue_full() const {
@@ -500,7 +498,7 @@ asio::awaitable<reply> api::on_request(request r) {
     } catch (const store::storage_full& e) {
         log::warn(std::string("request refused: ") + e.what());
     }
-    co_return with_rate(error_reply(failure(errc::insufficient_storage, "the data volume is full; retry later"), k_storage_retry_after));
+    co_return with_rate(storage_full("the data volume is full; retry later"));
 }
 
 asio::awaitable<reply> api::dispatch(request r) {

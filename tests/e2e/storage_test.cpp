@@ -45,6 +45,20 @@ std::string junk_pdf(unsigned seed) {
     return s;
 }
 
+// Submits 1 MiB documents until one is not accepted (at most `limit`): the ids accepted and the
+// reply that was not. `pause` lets the server's free-space measurement catch up.
+std::pair<std::vector<std::string>, http_response> submit_until_refused(http_client& c, const docket_server& srv, unsigned limit,
+                                                                       std::chrono::milliseconds pause = {}) {
+    std::vector<std::string> accepted;
+    for (unsigned i = 0; i < limit; ++i) {
+        auto r = submit(c, srv.auth(), junk_pdf(i));
+        if (r.status != 202) return {accepted, r};
+        accepted.push_back(json_str(parse_json(r.body), "id"));
+        std::this_thread::sleep_for(pause);
+    }
+    return {accepted, {}};
+}
+
 std::string error_code(const http_response& r) { return json_str(parse_json(r.body).at("error"), "code"); }
 
 } // namespace
@@ -59,16 +73,7 @@ TEST_CASE("a full data volume answers 507 and loses nothing; writes resume when 
     docket_server srv({"--workers", "1", "--min-free-space", "0"}, vol.path() / "data");
     srv.start();
     auto c = srv.client();
-    std::vector<std::string> accepted;
-    http_response refused;
-    for (unsigned i = 0; i < 200; ++i) {
-        auto r = submit(c, srv.auth(), junk_pdf(i));
-        if (r.status != 202) {
-            refused = r;
-            break;
-        }
-        accepted.push_back(json_str(parse_json(r.body), "id"));
-    }
+    auto [accepted, refused] = submit_until_refused(c, srv, 200);
     REQUIRE(refused.status == 507);
     CHECK(error_code(refused) == "INSUFFICIENT_STORAGE");
     CHECK(refused.header("retry-after"));
@@ -119,21 +124,12 @@ TEST_CASE("--min-free-space refuses submissions before the volume is full", "[e2
     docket_server srv({"--workers", "1", "--min-free-space", "64MiB"}, vol.path() / "data");
     srv.start();
     auto c = srv.client();
-    int ok = 0;
-    http_response refused;
-    for (unsigned i = 0; i < 80; ++i) {
-        auto r = submit(c, srv.auth(), junk_pdf(i));
-        if (r.status != 202) {
-            refused = r;
-            break;
-        }
-        ++ok;
-        std::this_thread::sleep_for(50ms); // the free space is measured every half second
-    }
+    // The free space is measured every half second.
+    const auto [accepted, refused] = submit_until_refused(c, srv, 80, 50ms);
     REQUIRE(refused.status == 507);
     CHECK(error_code(refused) == "INSUFFICIENT_STORAGE");
     CHECK(refused.body.find("--min-free-space") != std::string::npos);
-    CHECK(ok > 0);
+    CHECK_FALSE(accepted.empty());
     CHECK(std::filesystem::space(vol.path()).available > (40ull << 20)); // far from full
     auto ready = c.request("GET", "/readyz");
     CHECK(ready.status == 503);
