@@ -39,6 +39,8 @@ scenarios:
            scanned, and the time fields add per page; --corpus DIR scores real documents too
   scale    closed-loop intake on an empty queue, then with --queued jobs waiting (written to the
            store before start); seconds from start to ready with them, and after a SIGTERM restart
+  fairness one tenant with --requests jobs queued (default 10000): how long another tenant's
+           single job waits for a worker; baseline: the same job sent by the flooding tenant
 
 options:
   --duration D       each run's length (default 10s)
@@ -144,6 +146,7 @@ int bench_main(const std::vector<std::string>& args) {
     else if (scenario == "memory") r = memory_scenario(o);
     else if (scenario == "scale") r = scale_scenario(o);
     else if (scenario == "fields") r = fields_scenario(o);
+    else if (scenario == "fairness") r = fairness_scenario(o);
     else {
         std::fprintf(stderr, "docket bench: unknown scenario '%s'\n%s", scenario.c_str(), k_usage);
         return 2;

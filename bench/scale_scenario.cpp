@@ -8,51 +8,11 @@
 #include "server_process.hpp"
 #include "../tests/support/http_client.hpp"
 
-#include <docket/core/job.hpp>
-#include <docket/store/store.hpp>
-
 #include <chrono>
 
 namespace docket::bench {
 
 using namespace std::chrono_literals;
-
-namespace {
-
-// Writes `n` queued jobs, each with `doc` as its document, straight into a stopped docket's store
-// with the store's own batch code (what intake writes, without the HTTP round trips and without
-// an fsync per batch), then compacts it; returns the seconds it took.
-double fill_queue(const std::filesystem::path& data_dir, std::uint64_t n, const std::string& doc) {
-    const auto t0 = steady::now();
-    store::config cfg;
-    cfg.data_dir = data_dir;
-    cfg.fsync = false;
-    auto st = store::store::open(cfg);
-    const auto now = now_ms();
-    constexpr std::uint64_t k_per_batch = 1000;
-    for (std::uint64_t done = 0; done < n;) {
-        auto b = st->new_batch();
-        for (std::uint64_t i = 0; i < k_per_batch && done < n; ++i) {
-            job j;
-            j.id = new_job_id(now);
-            j.tenant = "default"; // the tenant of the key server::docket makes
-            j.document = {"bench.pdf", "application/pdf", doc.size(), std::nullopt};
-            j.seq = ++done;
-            j.created_at = j.updated_at = now;
-            b.put_job(nullptr, j);
-            b.put_document(j.id, doc);
-        }
-        st->write(std::move(b));
-    }
-    st->flush();
-    // A server that queued a million jobs over time has compacted them as it went; measuring
-    // right after a 16 s bulk write would time RocksDB's compaction backlog, not docket.
-    st->compact();
-    st.reset();
-    return std::chrono::duration<double>(steady::now() - t0).count();
-}
-
-} // namespace
 
 report scale_scenario(const bench_options& o) {
     report rep{"scale", {}, {}, {}};
@@ -62,7 +22,7 @@ report scale_scenario(const bench_options& o) {
         rep.runs.push_back(measure("docket, empty queue", o, s, submission(s.key(), doc), 0, accepted));
     }
     double fill_seconds = 0;
-    auto s = server::docket(o, {}, [&](const std::filesystem::path& data) { fill_seconds = fill_queue(data, o.queued, doc); });
+    auto s = server::docket(o, {}, [&](const std::filesystem::path& data) { fill_seconds = fill_queue(data, o.queued, doc, "default"); });
     const double first_start = s.started_in();
     std::uint64_t depth_at_start;
     {

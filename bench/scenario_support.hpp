@@ -6,6 +6,7 @@
 #include "report.hpp"
 #include "scenarios.hpp"
 
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,6 +37,14 @@ struct readiness {
 };
 readiness ready_state(test::http_client& c);
 inline std::uint64_t queue_depth(test::http_client& c) { return ready_state(c).queue_depth; }
+
+//! Writes `n` queued jobs of `tenant`, each with `doc` as its document, straight into a stopped
+//! docket's store with the store's own batch code (what intake writes, without the HTTP round
+//! trips and without an fsync per batch), then compacts it; returns the seconds it took.
+double fill_queue(const std::filesystem::path& data_dir, std::uint64_t n, const std::string& doc, const std::string& tenant);
+
+//! A new API key for `tenant` in a stopped docket's store; returns the key.
+std::string add_key(const std::filesystem::path& data_dir, const std::string& tenant);
 
 //! a / b, 0 when b is 0.
 double ratio(double a, double b);

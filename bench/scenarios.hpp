@@ -57,6 +57,11 @@ report memory_scenario(const bench_options& o);
 //! seconds from start to ready with that queue, first start and after SIGTERM.
 report scale_scenario(const bench_options& o);
 
+//! One tenant with --requests jobs queued (default 10,000, written to the store before start);
+//! how long a second tenant's single job waits for a worker, against the same job sent by the
+//! flooding tenant (which waits behind the whole backlog).
+report fairness_scenario(const bench_options& o);
+
 //! Typed-field precision, recall and F1 per type, field and path (text layer, OCR) on --docs
 //! generated documents of each type, row F1, statements reconciled, how often a value given
 //! confidence >= 0.9 is right, and the time fields add to a text-layer page; with --corpus, the

@@ -115,7 +115,7 @@ void workers::process(const queue::entry& e) {
     auto after = hook_.apply(b, *next, result ? std::string_view(result->result_json) : std::string_view());
     store_.commit_wait(std::move(b));
     if (after) after();
-    if (next->status == job_status::queued) ready_.push({next->priority, next->seq, next->id});
+    if (next->status == job_status::queued) ready_.push({next->priority, next->seq, next->id, next->tenant});
     log::debug("job " + e.id + " " + std::string(to_string(next->status)));
 }
 

@@ -249,7 +249,7 @@ struct job_handlers : scope {
         // Only once the job is durable may a worker see it and the client hear 202.
         auto position = std::make_shared<std::size_t>(0);
         // Named, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
-        std::function<void()> enqueue = [position, &ready = ctx.ready, e = queue::entry{j.priority, j.seq, j.id}] {
+        std::function<void()> enqueue = [position, &ready = ctx.ready, e = queue::entry{j.priority, j.seq, j.id, j.tenant}] {
             *position = ready.push(e);
         };
         try {
@@ -316,7 +316,7 @@ struct job_handlers : scope {
             b.put_job(nullptr, j);
             b.put_document(j.id, doc.bytes);
             rec.job_ids.push_back(j.id);
-            entries.push_back({j.priority, j.seq, j.id});
+            entries.push_back({j.priority, j.seq, j.id, j.tenant});
             jobs.push_back(json::object{{"id", j.id}, {"filename", j.document.filename}, {"media_type", doc.media_type}});
         }
         b.put_batch(rec);
@@ -440,7 +440,7 @@ struct job_handlers : scope {
         const auto retention = ctx.store.settings().retention;
         if (j->status == job_status::queued) {
             // Whoever removes the entry from the ready queue owns the job: us, or a worker.
-            if (!ctx.ready.erase({j->priority, j->seq, j->id}))
+            if (!ctx.ready.erase({j->priority, j->seq, j->id, j->tenant}))
                 co_return error_reply(failure(errc::conflict, "job " + id + " is being processed and cannot be canceled"));
             auto next = queue::cancel(*j, now_ms(), retention);
             if (!next) co_return error_reply(next.error());

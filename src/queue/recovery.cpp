@@ -7,7 +7,7 @@ namespace docket::queue {
 namespace {
 
 void requeue_if_queued(ready_queue& ready, const job& j) {
-    if (j.status == job_status::queued) ready.push({j.priority, j.seq, j.id});
+    if (j.status == job_status::queued) ready.push({j.priority, j.seq, j.id, j.tenant});
 }
 
 } // namespace
@@ -29,8 +29,14 @@ std::pair<std::size_t, std::size_t> recover_at_start(store::store& s, ready_queu
     }
     // The index alone: reading a million job records here would make a restart take seconds.
     std::size_t queued = 0;
-    s.scan_queue([&](job_priority p, std::uint64_t seq, std::string_view id) {
-        ready.push({p, seq, std::string(id)});
+    s.scan_queue([&](job_priority p, std::uint64_t seq, std::string_view id, std::string_view tenant) {
+        entry e{p, seq, std::string(id), std::string(tenant)};
+        if (e.tenant.empty()) { // an entry from before the index named the tenant
+            auto j = s.get_job(e.id);
+            if (!j) return;
+            e.tenant = j->tenant;
+        }
+        ready.push(std::move(e));
         ++queued;
     });
     return {claimed.size(), queued};

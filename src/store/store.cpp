@@ -72,6 +72,15 @@ std::string queue_key(const job& j) {
     return k;
 }
 
+// The id, then NUL and the tenant, so the ready queue is rebuilt fair without reading jobs.
+// Entries written before fairness hold the id alone.
+std::string queue_value(const job& j) {
+    std::string v = j.id;
+    v += '\0';
+    v += j.tenant;
+    return v;
+}
+
 std::string tenant_prefix(std::string_view tenant) {
     std::string k(tenant);
     k += '\0';
@@ -190,7 +199,7 @@ void batch::put_job(const job* before, const job& after) {
     check(wb.Put(h(jobs), id, encode_job(after)), "batch");
     if (!before) check(wb.Put(h(tenant_jobs), tenant_prefix(after.tenant) + tenant_suffix(after), ""), "batch");
     if (before && before->status == job_status::queued) check(wb.Delete(h(queue_idx), queue_key(*before)), "batch");
-    if (after.status == job_status::queued) check(wb.Put(h(queue_idx), queue_key(after), id), "batch");
+    if (after.status == job_status::queued) check(wb.Put(h(queue_idx), queue_key(after), queue_value(after)), "batch");
     if (before && before->status == job_status::processing && after.status != job_status::processing)
         check(wb.Delete(h(leases), id), "batch");
     if (after.status == job_status::processing) check(wb.Put(h(leases), id, ""), "batch");
@@ -642,9 +651,12 @@ std::vector<job> store::claimed_jobs() const {
     return out;
 }
 
-void store::scan_queue(const std::function<void(job_priority, std::uint64_t, std::string_view)>& f) const {
-    impl_->scan(queue_idx, "", [&](std::string_view key, std::string_view id) {
-        f(static_cast<job_priority>(key[0]), read_be64(key.substr(1)), id);
+void store::scan_queue(const std::function<void(job_priority, std::uint64_t, std::string_view, std::string_view)>& f) const {
+    impl_->scan(queue_idx, "", [&](std::string_view key, std::string_view value) {
+        const auto nul = value.find('\0');
+        const auto id = value.substr(0, nul);
+        const auto tenant = nul == std::string_view::npos ? std::string_view() : value.substr(nul + 1);
+        f(static_cast<job_priority>(key[0]), read_be64(key.substr(1)), id, tenant);
         return true;
     });
 }

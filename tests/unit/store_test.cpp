@@ -66,7 +66,7 @@ std::vector<std::string> ids(const std::vector<job>& jobs) {
 // The ids in the queue index, in queue order.
 std::vector<std::string> queued_ids(const store::store& s) {
     std::vector<std::string> out;
-    s.scan_queue([&](job_priority, std::uint64_t, std::string_view id) { out.emplace_back(id); });
+    s.scan_queue([&](job_priority, std::uint64_t, std::string_view id, std::string_view) { out.emplace_back(id); });
     return out;
 }
 
@@ -85,14 +85,16 @@ TEST_CASE("committed jobs survive reopening, in queue order", "[store]") {
     CHECK(s->get_document("a") == "hello");
     CHECK(s->max_seq() == 3);
     std::vector<std::string> scanned;
-    s->scan_queue([&](job_priority p, std::uint64_t seq, std::string_view id) {
+    s->scan_queue([&](job_priority p, std::uint64_t seq, std::string_view id, std::string_view tenant) {
         std::string line(id);
+        line += '@';
+        line += tenant;
         line += ':';
         line += std::to_string(seq);
         line += p == job_priority::high ? 'h' : 'n';
         scanned.push_back(line);
     });
-    CHECK(scanned == std::vector<std::string>{"b:2h", "a:1n", "c:3n"});
+    CHECK(scanned == std::vector<std::string>{"b@t:2h", "a@t:1n", "c@t:3n"});
 }
 
 TEST_CASE("the largest queued sequence number is found in either priority", "[store]") {

@@ -1,26 +1,16 @@
 #pragma once
-// The in-memory order of queued jobs (priority, then FIFO by sequence number). It mirrors the
-// durable queue index in the store and is rebuilt from it at start-up; workers block on it.
+// The in-memory queue of jobs waiting for a worker, in fair_order (priority, then tenants by
+// turns, FIFO within a tenant). It mirrors the durable queue index in the store and is rebuilt
+// from it at start-up; workers block on it.
 
-#include <docket/core/job.hpp>
+#include <docket/queue/fair_order.hpp>
 
 #include <condition_variable>
-#include <cstdint>
 #include <mutex>
 #include <optional>
-#include <set>
-#include <string>
+#include <string_view>
 
 namespace docket::queue {
-
-struct entry {
-    job_priority priority = job_priority::normal;
-    std::uint64_t seq = 0;
-    std::string id;
-    friend bool operator<(const entry& a, const entry& b) {
-        return a.priority != b.priority ? a.priority < b.priority : a.seq < b.seq;
-    }
-};
 
 class ready_queue {
 public:
@@ -31,14 +21,15 @@ public:
     //! Removes a job that no worker has taken yet; false if it is not (or no longer) here.
     bool erase(const entry& e);
     std::size_t size() const;
+    //! Jobs of one tenant waiting here (what its queued-jobs quota counts).
+    std::size_t count(std::string_view tenant) const;
     //! Wakes every waiter; pop_wait returns nullopt from now on.
     void stop();
 
 private:
     mutable std::mutex mutex_;
     std::condition_variable cv_;
-    std::set<entry> entries_;
-    std::size_t high_count_ = 0;
+    fair_order order_;
     bool stopped_ = false;
 };
 

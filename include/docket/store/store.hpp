@@ -135,9 +135,11 @@ public:
     //! records per call, so a page may be short while next_cursor is set.
     job_page list_jobs(std::string_view tenant, std::optional<job_status> status, std::size_t limit,
                        std::optional<std::string_view> cursor) const;
-    //! The queue index (jobs with status queued) in queue order, without reading a job record: a restart with a
-    //! million jobs waiting rebuilds its ready queue from this in about a second.
-    void scan_queue(const std::function<void(job_priority, std::uint64_t seq, std::string_view id)>& f) const;
+    //! The queue index (jobs with status queued) in (priority, seq) order, without reading a job record: a
+    //! restart with a million jobs waiting rebuilds its ready queue from this in about a second. The tenant is
+    //! empty for entries written before the index held it.
+    void scan_queue(const std::function<void(job_priority, std::uint64_t seq, std::string_view id,
+                                             std::string_view tenant)>& f) const;
     //! Jobs holding a claim (status processing).
     std::vector<job> claimed_jobs() const;
     //! Largest sequence number in use, so new jobs queue after every existing one.
