@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 extern char** environ;
@@ -17,8 +18,8 @@ constexpr const char* k_usage =
     "usage: docket <command> [options]\n"
     "commands:\n"
     "  serve                                   run the service\n"
-    "  keys create [--tenant NAME]|list|revoke KEY_ID\n"
-    "                                          manage API keys (while the service is stopped)\n"
+    "  keys create [--tenant NAME] [--rate-limit N] [--rate-burst N] | list | limit KEY_ID [--rate-limit N]\n"
+    "       [--rate-burst N] | revoke KEY_ID   manage API keys (while the service is stopped)\n"
     "  bench SCENARIO [options]                measure docket against baselines (docket bench help)\n"
     "  version                                 print the version\n"
     "  help                                    this text\n"
@@ -63,7 +64,10 @@ int main(int argc, char** argv) {
         return 0;
     }
     const std::vector<std::string> args(argv + 2, argv + argc);
-    auto loaded = docket::config::load(args, environment(), read_file, {"tenant"});
+    // A key's own rate flags share their names with serve's global ones.
+    const std::set<std::string> own_flags = cmd == "keys" ? std::set<std::string>{"tenant", "rate-limit", "rate-burst"}
+                                                          : std::set<std::string>{"tenant"};
+    auto loaded = docket::config::load(args, environment(), read_file, own_flags);
     if (!loaded) {
         std::fprintf(stderr, "docket: %s\n", loaded.error().message.c_str());
         return 2;

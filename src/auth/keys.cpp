@@ -44,7 +44,7 @@ key_directory::key_directory(const std::vector<store::key_record>& keys) {
     for (const auto& k : keys) by_hash_.emplace(k.hash, k);
 }
 
-std::optional<store::key_record> key_directory::active(std::string_view secret) const {
+std::optional<store::key_record> key_directory::find(std::string_view secret) const {
     // The lookup is by hash, so timing reveals nothing usable about the secret itself; the
     // final comparison is constant-time all the same.
     const std::string hash = hex_encode(sha256(secret));
@@ -55,13 +55,8 @@ std::optional<store::key_record> key_directory::active(std::string_view secret) 
 }
 
 std::optional<std::string> key_directory::tenant_for(std::string_view secret) const {
-    auto k = active(secret);
+    auto k = find(secret);
     return k ? std::optional<std::string>(std::move(k->tenant)) : std::nullopt;
-}
-
-std::optional<std::string> key_directory::id_for(std::string_view secret) const {
-    auto k = active(secret);
-    return k ? std::optional<std::string>(std::move(k->id)) : std::nullopt;
 }
 
 void key_directory::add(const store::key_record& k) {

@@ -39,9 +39,20 @@ std::string limit_header(const rate_decision& d) {
     return "\"per-key\";r=" + std::to_string(d.remaining) + ";t=" + std::to_string(d.full_in);
 }
 
-rate_decision rate_limiter::take(const std::string& key_id, timestamp now) {
+rate_decision rate_limiter::take(const std::string& key_id, const rate_policy& p, timestamp now) {
     std::lock_guard lock(mutex_);
-    return auth::take(buckets_[key_id], policy_, now);
+    return auth::take(buckets_[key_id], p, now);
+}
+
+rate_policy policy_for(const rate_policy& global, std::optional<std::uint64_t> per_second, std::optional<std::uint64_t> burst) {
+    rate_policy p = global;
+    if (per_second) {
+        p.per_second = *per_second;
+        // A key's own rate comes with its own default burst, not the global one's.
+        if (!burst) p.burst = 0;
+    }
+    if (burst) p.burst = *burst;
+    return p;
 }
 
 } // namespace docket::auth

@@ -163,6 +163,19 @@ const std::vector<option>& options() {
         make("idempotency-ttl", "how long an Idempotency-Key is remembered", &settings::intake, &intake::config::idempotency_ttl),
         make("rate-limit", "requests per second one API key may make (429 RATE_LIMITED beyond); 0 = no limit", &settings::intake, &intake::config::rate_limit),
         make("rate-burst", "requests one API key may make at once; 0 = twice --rate-limit", &settings::intake, &intake::config::rate_burst),
+        nested("quota-queued-jobs", "jobs one tenant may have waiting (429 QUEUED_JOBS_QUOTA beyond); 0 = no quota",
+               [](settings& s) -> auto& { return s.intake.tenant_quotas.defaults.queued_jobs; }, kind::number),
+        nested("quota-stored", "bytes one tenant may keep: open jobs' documents and results (507 STORAGE_QUOTA beyond); 0 = no quota",
+               [](settings& s) -> auto& { return s.intake.tenant_quotas.defaults.stored_bytes; }, kind::bytes),
+        nested("quota-endpoints", "webhook endpoints one tenant may register (429 ENDPOINT_QUOTA beyond); 0 = no quota",
+               [](settings& s) -> auto& { return s.intake.tenant_quotas.defaults.endpoints; }, kind::number),
+        custom("tenant-quotas", "per-tenant overrides of the three quotas, e.g. \"acme:queued=5000,stored=20GiB beta:endpoints=50\" (0 = none for that tenant)",
+               [](const settings& s) { return intake::format_tenant_quotas(s.intake.tenant_quotas.tenants); },
+               [](settings& s, std::string_view t) {
+                   auto q = intake::parse_tenant_quotas(t);
+                   if (q) s.intake.tenant_quotas.tenants = std::move(*q);
+                   return q.has_value();
+               }),
         make("max-queue-depth", "queued jobs beyond which POST /v1/jobs answers 503", &settings::queue, &queue::config::max_depth),
         make("max-attempts", "attempts before a job that keeps failing ends failed", &settings::queue, &queue::config::max_attempts),
         make("lease", "how long a worker's claim on a job lasts before it is handed back", &settings::queue, &queue::config::lease),

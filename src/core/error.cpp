@@ -48,6 +48,9 @@ std::string_view code_name(errc e) noexcept {
     case errc::bad_request: return "BAD_REQUEST";
     case errc::insufficient_storage: return "INSUFFICIENT_STORAGE";
     case errc::rate_limited: return "RATE_LIMITED";
+    case errc::queued_jobs_quota: return "QUEUED_JOBS_QUOTA";
+    case errc::storage_quota: return "STORAGE_QUOTA";
+    case errc::endpoint_quota: return "ENDPOINT_QUOTA";
     }
     return "INTERNAL";
 }

@@ -77,6 +77,7 @@ std::string encode_job(const job& j) {
     w.number("pages_done", j.pages_done, false);
     w.number("pages_total", j.pages_total, false);
     w.text("locale", j.locale, false);
+    w.number("result_size", j.result_size, false);
     if (j.min_confidence) {
         w.key("min_confidence");
         append_json_number(out, *j.min_confidence);
@@ -118,6 +119,7 @@ std::optional<job> decode_job(std::string_view bytes) {
         get_optional(o, "pages_done", j.pages_done);
         get_optional(o, "pages_total", j.pages_total);
         get_optional(o, "locale", j.locale);
+        get_optional(o, "result_size", j.result_size);
         if (const auto* m = o.if_contains("min_confidence"); m && m->is_number()) j.min_confidence = m->to_number<double>();
         return j;
     } catch (const std::exception&) {

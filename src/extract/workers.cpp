@@ -109,6 +109,7 @@ void workers::process(const queue::entry& e) {
         log::warn("dropping a stale outcome: " + next.error().message);
         return;
     }
+    if (result) next->result_size = result->result_json.size();
     auto b = store_.new_batch();
     b.put_job(&*current, *next);
     if (result) b.put_result(e.id, result->result_json);

@@ -225,6 +225,7 @@ struct job_handlers : scope {
         if (auto why = ctx.store.refuse_write(sub->file().size())) co_return storage_full(*why);
         if (sub->media_type == "application/zip") co_return co_await create_batch(*sub, idem_key, hash, new_secret, now);
         if (ctx.ready.size() >= ctx.queue_cfg.max_depth) co_return queue_full();
+        if (auto over = over_quota(1, sub->file().size())) co_return *over;
 
         job j;
         j.id = new_job_id(now);
@@ -267,6 +268,18 @@ struct job_handlers : scope {
         co_return r;
     }
 
+    // The tenant's quotas, checked before the commit; submissions in flight together may pass a
+    // quota by the few between the check and their commit.
+    std::optional<reply> over_quota(std::uint64_t jobs, std::uint64_t bytes) const {
+        const auto q = ctx.intake_cfg.tenant_quotas.of(tenant);
+        if (!q.queued_jobs && !q.stored_bytes) return std::nullopt;
+        const intake::tenant_usage used{q.queued_jobs ? ctx.ready.count(tenant) : 0, q.stored_bytes ? ctx.store.stored_bytes(tenant) : 0};
+        auto e = intake::over_quota(q, used, jobs, bytes);
+        if (!e) return std::nullopt;
+        const auto wait = e->code == errc::queued_jobs_quota ? ctx.queue_cfg.retry_after : std::chrono::seconds(60);
+        return error_reply(*e, static_cast<unsigned>(std::chrono::duration_cast<std::chrono::seconds>(wait).count()));
+    }
+
     reply queue_full() const {
         return error_reply(failure(errc::queue_full, "the queue is full; retry later"),
                            static_cast<unsigned>(std::chrono::duration_cast<std::chrono::seconds>(ctx.queue_cfg.retry_after).count()));
@@ -284,6 +297,9 @@ struct job_handlers : scope {
         });
         if (!contents) co_return error_reply(contents.error());
         if (ctx.ready.size() + contents->documents.size() > ctx.queue_cfg.max_depth) co_return queue_full();
+        std::uint64_t bytes = 0;
+        for (const auto& doc : contents->documents) bytes += doc.bytes.size();
+        if (auto over = over_quota(contents->documents.size(), bytes)) co_return *over;
 
         batch_record rec;
         rec.id = new_id("bat_");
@@ -478,18 +494,22 @@ struct job_handlers : scope {
 asio::awaitable<reply> api::on_request(request r) {
     // Counted per key, before any work: a key over its rate is refused whatever it asks.
     std::optional<auth::rate_decision> rate;
-    if (ctx_.limiter.enabled()) {
-        const auto key = auth::presented_key(r.header("authorization"), r.header("x-api-key"));
-        if (auto id = key ? ctx_.keys.id_for(*key) : std::nullopt) rate = ctx_.limiter.take(*id, now_ms());
+    auth::rate_policy policy;
+    if (const auto key = auth::presented_key(r.header("authorization"), r.header("x-api-key"))) {
+        if (auto k = ctx_.keys.find(*key)) {
+            policy = auth::policy_for(ctx_.limiter.global(), k->rate_limit, k->rate_burst);
+            if (policy.per_second > 0) rate = ctx_.limiter.take(k->id, policy, now_ms());
+        }
     }
     auto with_rate = [&](reply rep) {
         if (!rate) return rep;
-        rep.headers.emplace_back("RateLimit-Policy", auth::policy_header(ctx_.limiter.policy()));
+        rep.headers.emplace_back("RateLimit-Policy", auth::policy_header(policy));
         rep.headers.emplace_back("RateLimit", auth::limit_header(*rate));
         return rep;
     };
     if (rate && !rate->allowed)
-        co_return with_rate(error_reply(failure(errc::rate_limited, "this API key is over --rate-limit requests per second"),
+        co_return with_rate(error_reply(failure(errc::rate_limited, "this API key is over its rate limit (" +
+                                                                        std::to_string(policy.per_second) + " requests per second)"),
                                         static_cast<unsigned>(rate->retry_after)));
     // A write that found the volume full (RocksDB's own check, past refuse_write) is a 507 like
     // the refusal before it, whichever route made it.

@@ -19,7 +19,9 @@ unsigned status_for(errc code) noexcept {
     case errc::idempotency_conflict:
     case errc::idempotency_in_progress: return 409;
     case errc::gone: return 410;
-    case errc::rate_limited: return 429;
+    case errc::rate_limited:
+    case errc::queued_jobs_quota:
+    case errc::endpoint_quota: return 429;
     case errc::payload_too_large: return 413;
     case errc::unsupported_media_type: return 415;
     case errc::invalid_document:
@@ -33,7 +35,8 @@ unsigned status_for(errc code) noexcept {
     case errc::overloaded:
     case errc::not_ready: return 503;
     case errc::internal: return 500;
-    case errc::insufficient_storage: return 507;
+    case errc::insufficient_storage:
+    case errc::storage_quota: return 507;
     }
     return 500;
 }

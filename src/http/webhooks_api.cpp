@@ -193,6 +193,8 @@ struct webhook_handlers : scope {
         e.created_at = e.updated_at = now;
         if (auto ok = apply_endpoint_fields(e, *o, ctx.deliver_cfg, true); !ok) co_return error_reply(ok.error());
         if (e.secrets.empty()) e.secrets = {endpoint_secret{deliver::new_secret(), std::nullopt}};
+        if (auto over = intake::over_endpoint_quota(ctx.intake_cfg.tenant_quotas.of(tenant), ctx.endpoints.of_tenant(tenant).size()))
+            co_return error_reply(*over, 60);
         co_await save(e);
         auto view = endpoint_view(e);
         view["secret"] = e.secrets.front().secret; // shown only now

@@ -5,6 +5,8 @@
 #include <docket/store/store.hpp>
 #include <docket/core/log.hpp>
 
+#include "tenant_usage.hpp"
+
 #include <boost/describe.hpp>
 #include <boost/json.hpp>
 
@@ -25,6 +27,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <unordered_map>
 
 #include <cstdarg>
 #include <cstdio>
@@ -33,7 +36,6 @@
 namespace docket::store {
 
 BOOST_DESCRIBE_STRUCT(idempotency_record, (), (job_id, request_hash, created_at))
-BOOST_DESCRIBE_STRUCT(key_record, (), (id, tenant, hash, created_at, revoked))
 
 namespace {
 
@@ -41,12 +43,16 @@ namespace {
 enum cf : std::size_t {
     meta, jobs, documents, results, queue_idx, leases, tenant_jobs, expiry, idempotency, keys_cf, tombstones,
     deliveries, delivery_due, job_deliveries, endpoint_deliveries, delivery_attempts, endpoints_cf, batches,
-    open_batches_cf, delivery_payloads, cf_count
+    open_batches_cf, delivery_payloads, usage_cf, cf_count
 };
 constexpr const char* k_cf_names[cf_count] = {
     "default", "jobs", "documents", "results", "queue", "leases", "tenant_jobs", "expiry", "idempotency", "keys",
     "tombstones", "deliveries", "delivery_due", "job_deliveries", "endpoint_deliveries", "delivery_attempts", "endpoints", "batches", "open_batches",
-    "delivery_payloads"};
+    "delivery_payloads", "usage"};
+
+// In the usage column family (whose other keys are tenant names, which are never empty): its
+// presence says the totals were counted, so a store from before them is counted once at open.
+constexpr std::string_view k_usage_counted{"\0counted", 8};
 
 // What RocksDB charges to the block cache besides blocks (see store::open): the open table
 // files' readers and their metadata.
@@ -184,7 +190,14 @@ std::uint64_t free_bytes_at(const std::filesystem::path& dir) {
 struct batch::impl {
     std::vector<rocksdb::ColumnFamilyHandle*>* cfs;
     rocksdb::WriteBatch wb;
+    usage_deltas usage; //!< applied to the store's totals once the batch is written
     rocksdb::ColumnFamilyHandle* h(cf c) const { return (*cfs)[c]; }
+
+    void count(const std::string& tenant, std::int64_t delta) {
+        if (delta == 0) return;
+        check(wb.Merge(h(usage_cf), tenant, encode_usage(delta)), "batch");
+        usage.emplace_back(tenant, delta);
+    }
 };
 
 batch::batch(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
@@ -209,6 +222,8 @@ void batch::put_job(const job* before, const job& after) {
     if (expiry_changed && after.expires_at)
         check(wb.Put(h(expiry), expiry_key(*after.expires_at, k_expire_job, id), ""), "batch");
     if (is_finished(after.status)) check(wb.Delete(h(documents), id), "batch");
+    impl_->count(after.tenant, static_cast<std::int64_t>(stored_bytes(after)) -
+                                   static_cast<std::int64_t>(before ? stored_bytes(*before) : 0));
 }
 
 void batch::put_document(std::string_view job_id, std::string_view bytes) {
@@ -236,10 +251,37 @@ void batch::delete_job(const job& j) {
     if (j.status == job_status::queued) check(wb.Delete(h(queue_idx), queue_key(j)), "batch");
     if (j.status == job_status::processing) check(wb.Delete(h(leases), j.id), "batch");
     if (j.expires_at) check(wb.Delete(h(expiry), expiry_key(*j.expires_at, k_expire_job, j.id)), "batch");
+    impl_->count(j.tenant, -static_cast<std::int64_t>(stored_bytes(j)));
 }
 
+namespace {
+
+// By hand, not described: a key written before the rate fields existed lacks them.
+std::string encode_key(const key_record& k) {
+    boost::json::object o{{"id", k.id}, {"tenant", k.tenant}, {"hash", k.hash}, {"created_at", k.created_at}, {"revoked", k.revoked}};
+    if (k.rate_limit) o["rate_limit"] = *k.rate_limit;
+    if (k.rate_burst) o["rate_burst"] = *k.rate_burst;
+    return boost::json::serialize(o);
+}
+
+key_record decode_key(std::string_view bytes) {
+    const auto v = boost::json::parse(bytes);
+    const auto& o = v.as_object();
+    key_record k;
+    k.id = boost::json::value_to<std::string>(o.at("id"));
+    k.tenant = boost::json::value_to<std::string>(o.at("tenant"));
+    k.hash = boost::json::value_to<std::string>(o.at("hash"));
+    k.created_at = o.at("created_at").to_number<timestamp>();
+    k.revoked = o.at("revoked").as_bool();
+    if (const auto* r = o.if_contains("rate_limit")) k.rate_limit = r->to_number<std::uint64_t>();
+    if (const auto* r = o.if_contains("rate_burst")) k.rate_burst = r->to_number<std::uint64_t>();
+    return k;
+}
+
+} // namespace
+
 void batch::put_key(const key_record& k) {
-    check(impl_->wb.Put(impl_->h(keys_cf), k.hash, boost::json::serialize(boost::json::value_from(k))), "batch");
+    check(impl_->wb.Put(impl_->h(keys_cf), k.hash, encode_key(k)), "batch");
 }
 
 void batch::put_delivery(const delivery* before, const delivery& after) {
@@ -284,7 +326,9 @@ struct store::impl {
         rocksdb::WriteBatch wb;
         std::function<void(std::exception_ptr)> done;
         commit_mode mode;
+        usage_deltas usage;
     };
+    usage_totals usage;
     std::mutex mutex;
     std::condition_variable cv;
     std::vector<pending> queue;
@@ -359,6 +403,7 @@ struct store::impl {
                 for (std::size_t i = 0; i < items.size() && !no_space_now; ++i) {
                     auto s = db->Write(wo, &items[i].wb);
                     if (!s.ok()) errors[i] = failed(s, "write");
+                    else usage.apply(items[i].usage);
                     needs_sync = needs_sync || items[i].mode == commit_mode::durable;
                 }
                 // The batches above went to RocksDB's WAL buffer (manual_wal_flush): one write
@@ -382,6 +427,37 @@ struct store::impl {
     }
 
     rocksdb::ColumnFamilyHandle* h(cf c) const { return cfs[c]; }
+
+    // The tenants' stored bytes into memory; counted from the jobs (once, and slowly: every job
+    // record is read) when the store is from before the totals were kept.
+    void load_usage() {
+        if (!get(usage_cf, k_usage_counted)) {
+            std::unordered_map<std::string, std::int64_t> totals;
+            std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), h(jobs)));
+            for (it->SeekToFirst(); it->Valid(); it->Next()) {
+                auto j = decode_job(std::string_view(it->value().data(), it->value().size()));
+                if (!j) continue;
+                std::int64_t bytes = is_finished(j->status) ? 0 : static_cast<std::int64_t>(j->document.size);
+                if (j->result_size) bytes += static_cast<std::int64_t>(*j->result_size);
+                else if (auto r = get(results, j->id)) bytes += static_cast<std::int64_t>(r->size());
+                totals[j->tenant] += bytes;
+            }
+            check(it->status(), "count usage");
+            rocksdb::WriteBatch wb;
+            for (const auto& [tenant, bytes] : totals) check(wb.Put(h(usage_cf), tenant, encode_usage(bytes)), "count usage");
+            check(wb.Put(h(usage_cf), rocksdb::Slice(k_usage_counted.data(), k_usage_counted.size()), ""), "count usage");
+            rocksdb::WriteOptions wo;
+            wo.sync = true;
+            check(db->Write(wo, &wb), "count usage");
+            check(db->FlushWAL(true), "count usage");
+        }
+        std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), h(usage_cf)));
+        for (it->SeekToFirst(); it->Valid(); it->Next()) {
+            if (it->key().size() > 0 && it->key()[0] == '\0') continue;
+            usage.set(it->key().ToString(), decode_usage(std::string_view(it->value().data(), it->value().size())));
+        }
+        check(it->status(), "read usage");
+    }
 
     std::optional<std::string> get(cf c, std::string_view key) const {
         std::string value;
@@ -502,6 +578,7 @@ std::unique_ptr<store> store::open(const config& cfg) {
             o.compression = rocksdb::kNoCompression;
             o.blob_compression_type = rocksdb::kNoCompression;
         }
+        if (i == usage_cf) o.merge_operator = usage_merge_operator();
         descriptors.emplace_back(k_cf_names[i], o);
     }
     auto p = std::make_unique<impl>();
@@ -526,6 +603,7 @@ std::unique_ptr<store> store::open(const config& cfg) {
     p->dir = cfg.data_dir;
     p->min_free = cfg.min_free_space;
     p->free_bytes = free_bytes_at(cfg.data_dir);
+    p->load_usage();
     auto* ip = p.get();
     p->committer = std::thread([ip] {
         name_this_thread("docket-commit");
@@ -559,7 +637,7 @@ void store::commit(batch&& b, std::function<void(std::exception_ptr)> done, comm
     {
         std::lock_guard lock(impl_->mutex);
         if (impl_->stopping) throw std::runtime_error("store is closing");
-        impl_->queue.push_back({std::move(b.impl_->wb), std::move(done), mode});
+        impl_->queue.push_back({std::move(b.impl_->wb), std::move(done), mode, std::move(b.impl_->usage)});
     }
     impl_->cv.notify_one();
 }
@@ -580,6 +658,7 @@ void store::write(batch&& b) {
     std::lock_guard wal(impl_->wal_mutex);
     if (impl_->no_space_now) std::rethrow_exception(impl::refused());
     if (auto s = impl_->db->Write(rocksdb::WriteOptions(), &b.impl_->wb); !s.ok()) std::rethrow_exception(impl_->failed(s, "write"));
+    impl_->usage.apply(b.impl_->usage);
     // With manual_wal_flush the record would wait in RocksDB's buffer for the committer's next
     // group; a claim must reach the file now, so that a crash of docket during a long extraction
     // still counts the attempt (a document that took the process down must not loop forever).
@@ -689,6 +768,8 @@ void store::compact() {
     o.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
     for (auto* h : impl_->cfs) check(impl_->db->CompactRange(o, h, nullptr, nullptr), "compact");
 }
+
+std::uint64_t store::stored_bytes(std::string_view tenant) const { return impl_->usage.of(tenant); }
 
 std::uint64_t store::max_seq() const {
     // The last key of each priority holds its largest queued sequence number.
@@ -894,7 +975,7 @@ std::vector<std::string> store::open_batches() const {
 std::vector<key_record> store::keys() const {
     std::vector<key_record> out;
     impl_->scan(keys_cf, "", [&](std::string_view, std::string_view v) {
-        out.push_back(boost::json::value_to<key_record>(boost::json::parse(v)));
+        out.push_back(decode_key(v));
         return true;
     });
     return out;

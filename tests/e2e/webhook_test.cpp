@@ -1,4 +1,5 @@
 #include "../support/fixtures.hpp"
+#include "../support/raw_rocksdb.hpp"
 #include "../support/receiver.hpp"
 #include "../support/server.hpp"
 
@@ -87,7 +88,7 @@ struct raw_store {
     explicit raw_store(const std::filesystem::path& data_dir) {
         REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), data_dir.string(), &names).ok());
         std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-        for (const auto& n : names) cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
+        for (const auto& n : names) cfs.emplace_back(n, raw_cf_options(n));
         rocksdb::DB* raw = nullptr;
         REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions(), data_dir.string(), cfs, &handles, &raw).ok());
         db.reset(raw);

@@ -172,3 +172,19 @@ TEST_CASE("rate limits: a token bucket per key, refilled with time, with the hea
     // No burst given: twice the rate.
     CHECK(rate_policy{10, 0}.capacity() == 20);
 }
+
+TEST_CASE("a key's own rate and burst override the global policy field by field", "[auth]") {
+    using docket::auth::policy_for;
+    using docket::auth::rate_policy;
+    const rate_policy global{100, 300};
+    CHECK(policy_for(global, std::nullopt, std::nullopt).per_second == 100);
+    CHECK(policy_for(global, std::nullopt, std::nullopt).capacity() == 300);
+    // Its own rate brings its own default burst (twice the rate), not the global one.
+    CHECK(policy_for(global, 5, std::nullopt).capacity() == 10);
+    CHECK(policy_for(global, 5, 7).capacity() == 7);
+    CHECK(policy_for(global, std::nullopt, 50).per_second == 100);
+    CHECK(policy_for(global, std::nullopt, 50).capacity() == 50);
+    // 0 lifts the limit for that key; a key may have a limit where there is no global one.
+    CHECK(policy_for(global, 0, std::nullopt).per_second == 0);
+    CHECK(policy_for(rate_policy{}, 2, std::nullopt).per_second == 2);
+}

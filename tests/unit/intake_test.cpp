@@ -2,6 +2,7 @@
 #include <docket/core/encoding.hpp>
 #include <docket/intake/idempotency.hpp>
 #include <docket/intake/multipart.hpp>
+#include <docket/intake/quota.hpp>
 #include <docket/intake/sniff.hpp>
 #include <docket/intake/submission.hpp>
 
@@ -188,4 +189,42 @@ TEST_CASE("idempotency: create, replay within the window, conflict on a differen
     CHECK(g.try_reserve("u", "k"));
     g.release("t", "k");
     CHECK(g.try_reserve("t", "k"));
+}
+
+TEST_CASE("tenant quotas: defaults, overrides field by field, and the refusal that says which", "[intake][quota]") {
+    using namespace docket::intake;
+    quotas q;
+    q.defaults = {10, 1000, 2};
+    auto parsed = parse_tenant_quotas("acme:queued=100,stored=1KiB  beta:endpoints=0");
+    REQUIRE(parsed);
+    q.tenants = *parsed;
+    CHECK(format_tenant_quotas(q.tenants) == "acme:queued=100,stored=1KiB beta:endpoints=0");
+    CHECK(q.of("acme").queued_jobs == 100);
+    CHECK(q.of("acme").stored_bytes == 1024);
+    CHECK(q.of("acme").endpoints == 2);
+    CHECK(q.of("beta").endpoints == 0);
+    CHECK(q.of("beta").queued_jobs == 10);
+    CHECK(q.of("nobody").stored_bytes == 1000);
+
+    CHECK_FALSE(over_quota(q.of("x"), {9, 0}, 1, 0));
+    auto jobs = over_quota(q.of("x"), {9, 0}, 2, 0);
+    REQUIRE(jobs);
+    CHECK(jobs->code == docket::errc::queued_jobs_quota);
+    auto bytes = over_quota(q.of("x"), {0, 900}, 1, 101);
+    REQUIRE(bytes);
+    CHECK(bytes->code == docket::errc::storage_quota);
+    CHECK_FALSE(over_quota(q.of("x"), {0, 900}, 1, 100));
+    CHECK_FALSE(over_quota(quota{}, {1'000'000, 1'000'000'000}, 1000, 1'000'000)); // no quotas: never refused
+    CHECK_FALSE(over_endpoint_quota(q.of("x"), 1));
+    REQUIRE(over_endpoint_quota(q.of("x"), 2));
+    CHECK(over_endpoint_quota(q.of("x"), 2)->code == docket::errc::endpoint_quota);
+    CHECK_FALSE(over_endpoint_quota(q.of("beta"), 500));
+
+    CHECK_FALSE(parse_tenant_quotas("acme"));
+    CHECK_FALSE(parse_tenant_quotas("acme:queued"));
+    CHECK_FALSE(parse_tenant_quotas("acme:queued=-1"));
+    CHECK_FALSE(parse_tenant_quotas("acme:stored=lots"));
+    CHECK_FALSE(parse_tenant_quotas("acme:pages=4"));
+    CHECK_FALSE(parse_tenant_quotas("no/tenant:queued=1"));
+    CHECK(parse_tenant_quotas("")->empty());
 }

@@ -1,6 +1,7 @@
 #include "../support/outcome_printer.hpp"
 #include "../support/fixtures.hpp"
 #include "../support/process.hpp"
+#include "../support/raw_rocksdb.hpp"
 
 #include <docket/extract/workers.hpp>
 #include <docket/queue/recovery.hpp>
@@ -163,7 +164,7 @@ bool in_wal_file(const std::filesystem::path& db_dir, const std::string& job_id)
     std::vector<std::string> names;
     REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), db_dir.string(), &names).ok());
     std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-    for (const auto& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
+    for (const auto& n : names) descriptors.emplace_back(n, test::raw_cf_options(n));
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* raw = nullptr;
     REQUIRE(rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), db_dir.string(), descriptors, &handles, &raw).ok());
@@ -552,4 +553,35 @@ TEST_CASE("space: a write is refused under the floor or once the volume is full,
     CHECK(space_recovered({40 * mib, 0, true}));
     CHECK_FALSE(space_recovered({100 * mib, 256 * mib, true}));
     CHECK(space_recovered({300 * mib, 256 * mib, true}));
+}
+
+TEST_CASE("each tenant's stored bytes follow its documents and results, atomically and across a reopen", "[store][quota]") {
+    test::temp_dir dir;
+    job a = new_job("a", 1, job_priority::normal, "t");
+    {
+        auto s = store::store::open(cfg_for(dir));
+        CHECK(s->stored_bytes("t") == 0);
+        add(*s, a);                                            // document of 5 bytes
+        add(*s, new_job("b", 2, job_priority::normal, "u"));
+        CHECK(s->stored_bytes("t") == 5);
+        CHECK(s->stored_bytes("u") == 5);
+        // Finishing drops the document and keeps the result.
+        job done = a;
+        done.status = job_status::succeeded;
+        done.result_size = 12;
+        auto b = s->new_batch();
+        b.put_job(&a, done);
+        b.put_result("a", "{\"result\":1}");
+        s->commit_wait(std::move(b));
+        CHECK(s->stored_bytes("t") == 12);
+        a = done;
+    }
+    auto s = store::store::open(cfg_for(dir));
+    CHECK(s->stored_bytes("t") == 12);
+    CHECK(s->stored_bytes("u") == 5);
+    auto b = s->new_batch();
+    b.delete_job(a);
+    s->write(std::move(b));
+    CHECK(s->stored_bytes("t") == 0);
+    CHECK(s->stored_bytes("u") == 5);
 }

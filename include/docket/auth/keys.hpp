@@ -33,12 +33,11 @@ public:
     explicit key_directory(const std::vector<store::key_record>& keys);
     //! The tenant of an active key; nullopt for unknown or revoked keys.
     std::optional<std::string> tenant_for(std::string_view secret) const;
-    //! The public id of an active key ("key_3f9a…"), for what is counted per key.
-    std::optional<std::string> id_for(std::string_view secret) const;
+    //! The record of an active key; nullopt for unknown or revoked keys.
+    std::optional<store::key_record> find(std::string_view secret) const;
     void add(const store::key_record& k);
 
 private:
-    std::optional<store::key_record> active(std::string_view secret) const;
     mutable std::shared_mutex mutex_;
     std::unordered_map<std::string, store::key_record> by_hash_;
 };

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -32,6 +33,9 @@ struct rate_decision {
     std::uint64_t retry_after = 0;  //!< when refused: seconds until one request is allowed
 };
 
+//! A key's own policy: its rate and burst where it has them, the global ones otherwise.
+rate_policy policy_for(const rate_policy& global, std::optional<std::uint64_t> per_second, std::optional<std::uint64_t> burst);
+
 //! Refills `b` for the time since it was last used and takes one request from it if it can.
 rate_decision take(bucket& b, const rate_policy& p, timestamp now);
 
@@ -41,14 +45,14 @@ std::string limit_header(const rate_decision& d);
 
 class rate_limiter {
 public:
-    explicit rate_limiter(rate_policy p) : policy_(p) {}
-    bool enabled() const { return policy_.per_second > 0; }
-    const rate_policy& policy() const { return policy_; }
-    //! One request by the key with this id.
-    rate_decision take(const std::string& key_id, timestamp now);
+    explicit rate_limiter(rate_policy global) : global_(global) {}
+    //! The policy of every key without one of its own.
+    const rate_policy& global() const { return global_; }
+    //! One request by the key with this id, under the key's policy (per_second > 0).
+    rate_decision take(const std::string& key_id, const rate_policy& p, timestamp now);
 
 private:
-    rate_policy policy_;
+    rate_policy global_;
     std::mutex mutex_;
     std::unordered_map<std::string, bucket> buckets_; // one per key that has sent a request
 };

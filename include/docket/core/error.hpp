@@ -39,9 +39,12 @@ enum class errc {
     // Codes are stored with jobs by number: new ones go at the end.
     bad_request,             //!< malformed HTTP: framing, request line, a missing Host
     insufficient_storage,    //!< the data volume is full or under --min-free-space
-    rate_limited,            //!< the key is over its request rate (keep last)
+    rate_limited,            //!< the key is over its request rate
+    queued_jobs_quota,       //!< the tenant has its quota of jobs waiting
+    storage_quota,           //!< the tenant's documents and results would pass its stored-bytes quota
+    endpoint_quota,          //!< the tenant has its quota of webhook endpoints (keep last)
 };
-inline constexpr errc last_errc = errc::rate_limited;
+inline constexpr errc last_errc = errc::endpoint_quota;
 
 const boost::system::error_category& docket_category() noexcept;
 

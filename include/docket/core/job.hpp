@@ -61,7 +61,14 @@ struct job {
     std::optional<timestamp> lease_until;
     std::optional<timestamp> expires_at;
     std::optional<job_error> error;
+    std::optional<std::uint64_t> result_size; //!< bytes of the stored result, once there is one
 };
+
+//! Bytes a job keeps in the store, counted against its tenant's quota: its document until the
+//! job finishes (the finishing batch deletes it), then its result.
+inline std::uint64_t stored_bytes(const job& j) noexcept {
+    return (is_finished(j.status) ? 0 : j.document.size) + j.result_size.value_or(0);
+}
 
 //! Serialized form kept in the store.
 std::string encode_job(const job& j);

@@ -5,6 +5,7 @@
 #include <docket/core/error.hpp>
 #include <docket/core/job.hpp>
 #include <docket/core/units.hpp>
+#include <docket/intake/quota.hpp>
 #include <docket/intake/zip.hpp>
 
 #include <optional>
@@ -21,6 +22,7 @@ struct config {
     zip_limits zip;                                            //!< ZIP batches (max_entry follows max_upload)
     std::uint64_t rate_limit = 0;  //!< requests per second one API key may make; 0 = no limit
     std::uint64_t rate_burst = 0;  //!< requests a key may make at once (0: twice rate_limit)
+    quotas tenant_quotas;          //!< per tenant: queued jobs, stored bytes, endpoints
 };
 
 struct submission {

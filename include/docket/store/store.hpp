@@ -50,6 +50,8 @@ struct key_record {
     std::string hash;   //!< hex SHA-256 of the secret
     timestamp created_at = 0;
     bool revoked = false;
+    std::optional<std::uint64_t> rate_limit; //!< this key's requests per second, over --rate-limit (0: none)
+    std::optional<std::uint64_t> rate_burst; //!< this key's burst, over --rate-burst
 };
 
 class store;
@@ -142,6 +144,9 @@ public:
                                              std::string_view tenant)>& f) const;
     //! Jobs holding a claim (status processing).
     std::vector<job> claimed_jobs() const;
+    //! Bytes a tenant keeps in the store: its open jobs' documents and its results (what its
+    //! stored-bytes quota counts); kept in step by every batch, from memory.
+    std::uint64_t stored_bytes(std::string_view tenant) const;
     //! Largest sequence number in use, so new jobs queue after every existing one.
     std::uint64_t max_seq() const;
 
