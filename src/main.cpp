@@ -20,6 +20,9 @@ constexpr const char* k_usage =
     "  serve                                   run the service\n"
     "  keys create [--tenant NAME] [--rate-limit N] [--rate-burst N] | list | limit KEY_ID [--rate-limit N]\n"
     "       [--rate-burst N] | revoke KEY_ID   manage API keys (while the service is stopped)\n"
+    "  backup DIR                              a consistent copy of the store into DIR, while the service runs\n"
+    "  restore DIR [--force true]              a backup into --data-dir (the service stopped; --force moves\n"
+    "                                          a non-empty data dir aside)\n"
     "  bench SCENARIO [options]                measure docket against baselines (docket bench help)\n"
     "  version                                 print the version\n"
     "  help                                    this text\n"
@@ -66,7 +69,7 @@ int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + 2, argv + argc);
     // A key's own rate flags share their names with serve's global ones.
     const std::set<std::string> own_flags = cmd == "keys" ? std::set<std::string>{"tenant", "rate-limit", "rate-burst"}
-                                                          : std::set<std::string>{"tenant"};
+                                                          : std::set<std::string>{"tenant", "force"};
     auto loaded = docket::config::load(args, environment(), read_file, own_flags);
     if (!loaded) {
         std::fprintf(stderr, "docket: %s\n", loaded.error().message.c_str());
@@ -75,6 +78,8 @@ int main(int argc, char** argv) {
     try {
         if (cmd == "serve") return docket::app::serve(loaded->values);
         if (cmd == "keys") return docket::app::keys(*loaded);
+        if (cmd == "backup") return docket::app::backup(*loaded);
+        if (cmd == "restore") return docket::app::restore(*loaded);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "docket: %s\n", e.what());
         return 1;

@@ -2,6 +2,7 @@
 // and shuts them down in order on SIGTERM/SIGINT.
 
 #include <docket/core/thread.hpp>
+#include <docket/app/admin.hpp>
 #include <docket/app/commands.hpp>
 #include <docket/auth/keys.hpp>
 #include <docket/auth/rate_limit.hpp>
@@ -153,6 +154,8 @@ int serve(const config::settings& s) {
     sweeper.start();
     dispatcher.start();
     batches.start();
+    admin_channel admin(io, *st);
+    admin.start(admin_socket(s.store.data_dir));
     accepting = true;
     std::printf("docket %s listening on http://%s\n", DOCKET_VERSION, address.c_str());
     std::fflush(stdout);
@@ -163,6 +166,7 @@ int serve(const config::settings& s) {
         if (ec) return;
         log::info("signal " + std::to_string(sig) + ": shutting down");
         accepting = false;
+        admin.stop();
         asio::co_spawn(io, drain(io, srv, s.app.shutdown_timeout), asio::detached);
     });
 
@@ -185,6 +189,7 @@ int serve(const config::settings& s) {
     sweeper.stop();
     batches.stop();
     dispatcher.stop();
+    admin.close();
     blocking.join();
     st.reset();
     log::info("stopped");

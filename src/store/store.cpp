@@ -15,6 +15,7 @@
 #include <rocksdb/env.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
@@ -31,7 +32,9 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <fcntl.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 namespace docket::store {
 
@@ -767,6 +770,62 @@ void store::compact() {
     rocksdb::CompactRangeOptions o;
     o.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
     for (auto* h : impl_->cfs) check(impl_->db->CompactRange(o, h, nullptr, nullptr), "compact");
+}
+
+checkpoint_info store::checkpoint(const std::filesystem::path& dest) {
+    namespace fs = std::filesystem;
+    if (fs::exists(dest)) throw std::runtime_error("backup: " + dest.string() + " exists already");
+    // Inside the data dir: on its file system (so the checkpoint hard-links its table files) and
+    // ignored by RocksDB, which only looks at its own file names there.
+    const fs::path staging = impl_->dir / (".checkpoint-" + std::to_string(now_ms()));
+    fs::remove_all(staging);
+    // Most of what the memtables hold reaches table files before writes pause.
+    rocksdb::FlushOptions flush;
+    check(impl_->db->Flush(flush, impl_->cfs), "backup: flush");
+    rocksdb::Checkpoint* raw = nullptr;
+    check(rocksdb::Checkpoint::Create(impl_->db.get(), &raw), "backup");
+    std::unique_ptr<rocksdb::Checkpoint> cp(raw);
+    checkpoint_info info;
+    {
+        // With manual_wal_flush, writes the committer made may still sit in RocksDB's WAL buffer:
+        // they reach the file, and no new ones are made, until the checkpoint has its files.
+        std::lock_guard wal(impl_->wal_mutex);
+        if (impl_->no_space_now) std::rethrow_exception(impl::refused());
+        if (auto s = impl_->db->FlushWAL(false); !s.ok()) std::rethrow_exception(impl_->failed(s, "backup: WAL flush"));
+        // 0: the memtables are flushed (again, briefly) so the checkpoint needs little of the WAL.
+        if (auto s = cp->CreateCheckpoint(staging.string(), 0, &info.sequence); !s.ok())
+            std::rethrow_exception(impl_->failed(s, "backup: checkpoint"));
+    }
+    std::error_code ec;
+    if (dest.has_parent_path()) fs::create_directories(dest.parent_path(), ec);
+    fs::rename(staging, dest, ec);
+    if (ec) { // another file system: copy, then drop the links
+        std::error_code copy_ec;
+        fs::copy(staging, dest, fs::copy_options::recursive, copy_ec);
+        fs::remove_all(staging, ec);
+        if (copy_ec) {
+            fs::remove_all(dest, ec);
+            throw std::runtime_error("backup: cannot copy the checkpoint to " + dest.string() + ": " + copy_ec.message());
+        }
+    }
+    // The backup is durable when this returns: its files (copies are new), its directory, and
+    // the directory that names it.
+    auto sync = [](const fs::path& p, int flags) {
+        const int fd = ::open(p.c_str(), flags | O_CLOEXEC);
+        if (fd < 0) throw std::runtime_error("backup: cannot open " + p.string() + " to sync it");
+        const int r = ::fsync(fd);
+        ::close(fd);
+        if (r != 0) throw std::runtime_error("backup: fsync of " + p.string() + " failed");
+    };
+    for (const auto& f : fs::directory_iterator(dest)) {
+        if (!f.is_regular_file()) continue;
+        sync(f.path(), O_RDONLY);
+        ++info.files;
+        info.bytes += f.file_size();
+    }
+    sync(dest, O_RDONLY | O_DIRECTORY);
+    sync(fs::absolute(dest).parent_path(), O_RDONLY | O_DIRECTORY);
+    return info;
 }
 
 std::uint64_t store::stored_bytes(std::string_view tenant) const { return impl_->usage.of(tenant); }

@@ -17,6 +17,13 @@ std::uint64_t raise_open_file_limit();
 //! `docket keys create [--tenant NAME] | list | revoke KEY_ID`; returns the exit code.
 int keys(const config::loaded& args);
 
+//! `docket backup DIR`: a consistent copy of the store, from the running service (admin
+//! channel) or, stopped, directly.
+int backup(const config::loaded& args);
+
+//! `docket restore DIR [--force true]`: a backup into the data dir (service stopped).
+int restore(const config::loaded& args);
+
 //! `docket worker`: serves parse requests from the server on `fd` (never started by hand).
 int worker(int fd);
 

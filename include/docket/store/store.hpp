@@ -100,6 +100,13 @@ struct memory_usage {
     std::uint64_t sst_bytes = 0;     //!< live table files on disk (not memory: the store's size)
 };
 
+//! What a checkpoint holds.
+struct checkpoint_info {
+    std::uint64_t sequence = 0; //!< RocksDB's last sequence number in it: every write up to it
+    std::uint64_t files = 0;
+    std::uint64_t bytes = 0;
+};
+
 struct job_page {
     std::vector<job> jobs;
     std::optional<std::string> next_cursor; //!< pass back to continue; absent at the end
@@ -119,6 +126,12 @@ public:
     void commit(batch&& b, std::function<void(std::exception_ptr)> done, commit_mode mode = commit_mode::durable);
     //! commit() for threads that may block (workers, CLI); throws on failure.
     void commit_wait(batch&& b, commit_mode mode = commit_mode::durable);
+    //! A consistent copy of the whole store, while it serves, in the directory `dest` (which
+    //! must not exist; created with its parents): every commit acknowledged before the call is
+    //! in it. Writes pause only while the last memtables are flushed and the files are
+    //! hard-linked into a directory beside the store; the copy to `dest` runs after that.
+    //! Throws (storage_full when the volume is full) on failure.
+    checkpoint_info checkpoint(const std::filesystem::path& dest);
     //! WAL fsyncs the committer has made since the store opened (each covers a group of commits).
     std::uint64_t wal_syncs() const;
     //! Applies the batch at once without the committer and without waiting for fsync: in the WAL
