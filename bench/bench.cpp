@@ -39,6 +39,8 @@ scenarios:
            scanned, and the time fields add per page; --corpus DIR scores real documents too
   scale    closed-loop intake on an empty queue, then with --queued jobs waiting (written to the
            store before start); seconds from start to ready with them, and after a SIGTERM restart
+  crash    --cycles (default 20) kill -9 at random moments (--seed) under submissions with
+           webhooks; every acknowledged job must end terminal with its webhook delivered
   fairness one tenant with --requests jobs queued (default 10000): how long another tenant's
            single job waits for a worker; baseline: the same job sent by the flooding tenant
 
@@ -54,6 +56,8 @@ options:
   --corpus DIR       fields: docs/<type>/<name>.* with truth/<type>/<name>.json beside them
   --idle-connections N  memory: idle keep-alive connections (default 10000)
   --queued N         scale: jobs waiting in the deep-queue run (default 1000000)
+  --cycles N         crash: kill -9 cycles (default 20)
+  --seed N           crash: seed of the kill times (default: a random one, printed)
   --json FILE        write the report as JSON
   --chart FILE.svg   write throughput and latency per second as an SVG chart
 )";
@@ -122,6 +126,13 @@ int bench_main(const std::vector<std::string>& args) {
         } else if (name == "queued") {
             o.queued = std::strtoull(value.c_str(), nullptr, 10);
             if (o.queued == 0) return bad(name);
+        } else if (name == "cycles") {
+            const auto n = std::strtoul(value.c_str(), nullptr, 10);
+            if (n == 0 || n > 100000) return bad(name);
+            o.cycles = static_cast<unsigned>(n);
+        } else if (name == "seed") {
+            o.seed = std::strtoull(value.c_str(), nullptr, 10);
+            if (o.seed == 0 || o.seed >= (1ull << 53)) return bad(name); // reported as a JSON number
         } else if (name == "corpus") {
             if (!std::filesystem::is_directory(value)) return bad(name);
             o.corpus = value;
@@ -147,6 +158,7 @@ int bench_main(const std::vector<std::string>& args) {
     else if (scenario == "scale") r = scale_scenario(o);
     else if (scenario == "fields") r = fields_scenario(o);
     else if (scenario == "fairness") r = fairness_scenario(o);
+    else if (scenario == "crash") r = crash_scenario(o);
     else {
         std::fprintf(stderr, "docket bench: unknown scenario '%s'\n%s", scenario.c_str(), k_usage);
         return 2;

@@ -24,6 +24,8 @@ struct bench_options {
     unsigned idle_connections = 10000;                //!< memory: idle keep-alive connections to hold
     std::uint64_t queued = 1'000'000;                 //!< scale: jobs waiting before the deep-queue run
     std::string corpus;                               //!< fields: a directory of real documents with truth
+    unsigned cycles = 20;                             //!< crash: kill -9 cycles
+    std::uint64_t seed = 0;                           //!< crash: the kill times' seed; 0 = a random one
     std::vector<std::string> server_args;            //!< passed on to `docket serve`
 };
 
@@ -61,6 +63,11 @@ report scale_scenario(const bench_options& o);
 //! how long a second tenant's single job waits for a worker, against the same job sent by the
 //! flooding tenant (which waits behind the whole backlog).
 report fairness_scenario(const bench_options& o);
+
+//! --cycles kill -9 at random moments (0.2-2 s apart, from --seed) while four clients submit
+//! with webhooks; then every acknowledged job must end terminal with its webhook delivered, no
+//! event under two webhook-ids.
+report crash_scenario(const bench_options& o);
 
 //! Typed-field precision, recall and F1 per type, field and path (text layer, OCR) on --docs
 //! generated documents of each type, row F1, statements reconciled, how often a value given

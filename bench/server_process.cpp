@@ -64,6 +64,16 @@ void server::start(const std::vector<std::string>& argv, const std::string& read
 double server::restart() {
     proc_->signal(SIGTERM);
     if (!proc_->wait(60s)) throw std::runtime_error("the server did not stop within 60 s of SIGTERM");
+    return start_again();
+}
+
+double server::crash_restart() {
+    proc_->signal(SIGKILL);
+    if (!proc_->wait(60s)) throw std::runtime_error("the server did not die of SIGKILL");
+    return start_again();
+}
+
+double server::start_again() {
     proc_.reset();
     auto argv = argv_;
     // The same port, so clients (and result URLs) keep working across the restart.

@@ -33,11 +33,14 @@ public:
     double started_in() const { return started_in_; }
     //! SIGTERM, wait for the exit, start again on the same data; returns the new started_in().
     double restart();
+    //! SIGKILL (a crash: nothing flushed, nothing handed back), then start again as restart() does.
+    double crash_restart();
     int pid() const;
 
 private:
     server();
     void start(const std::vector<std::string>& argv, const std::string& ready);
+    double start_again();
     std::unique_ptr<test::temp_dir> dir_;
     std::unique_ptr<test::child> proc_;
     std::vector<std::string> argv_;
