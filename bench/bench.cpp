@@ -40,7 +40,7 @@ scenarios:
   scale    closed-loop intake on an empty queue, then with --queued jobs waiting (written to the
            store before start); seconds from start to ready with them, and after a SIGTERM restart
   crash    --cycles (default 20) kill -9 at random moments (--seed) under submissions with
-           webhooks; every acknowledged job must end terminal with its webhook delivered
+           webhooks at --rate (default 200/s); every acknowledged job must end terminal with its webhook delivered
   fairness one tenant with --requests jobs queued (default 10000): how long another tenant's
            single job waits for a worker; baseline: the same job sent by the flooding tenant
 

@@ -65,7 +65,7 @@ report scale_scenario(const bench_options& o);
 report fairness_scenario(const bench_options& o);
 
 //! --cycles kill -9 at random moments (0.2-2 s apart, from --seed) while four clients submit
-//! with webhooks; then every acknowledged job must end terminal with its webhook delivered, no
+//! with webhooks at --rate (200/s); then every acknowledged job must end terminal with its webhook delivered, no
 //! event under two webhook-ids.
 report crash_scenario(const bench_options& o);
 

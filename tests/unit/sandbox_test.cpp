@@ -53,6 +53,7 @@ TEST_CASE("a worker process is confined: it cannot read the data dir, connect, w
                               {"port", l.port},
                               {"write_dir", scratch.path().string()},
                               {"fork", true},
+                              {"netns", true},
                               {"exec", "/bin/true"}};
     auto r = child.call(probe, "", sandbox::steady::now() + std::chrono::seconds(30));
     REQUIRE(r);
@@ -77,6 +78,12 @@ TEST_CASE("a worker process is confined: it cannot read the data dir, connect, w
     } else {
         WARN("no Landlock in this kernel: file access is not confined (" << c.detail << ")");
     }
+    // Root (as CI runs) can always give the worker a network namespace of its own.
+    char mine[128] = {};
+    REQUIRE(::readlink("/proc/self/ns/net", mine, sizeof mine - 1) > 0);
+    if (::geteuid() == 0) CHECK(c.network_namespace);
+    if (c.network_namespace) CHECK(std::string(h.at("netns").as_string()) != std::string(mine));
+    else CHECK(std::string(h.at("netns").as_string()) == std::string(mine));
     CHECK(sandbox::last_confinement().has_value());
 
     // And confined, it still does its work: a PDF's text and an OCR'd image.
