@@ -137,10 +137,24 @@ header_decision api::on_headers(const request& r) {
     }
     if (rt.match->needs_auth) {
         auto key = auth::presented_key(r.header("authorization"), r.header("x-api-key"));
-        if (!key || !ctx_.keys.tenant_for(*key)) {
+        auto k = key ? ctx_.keys.find(*key) : std::nullopt;
+        if (!k) {
             d.reject = error_reply(failure(errc::unauthorized, key ? "unknown or revoked API key"
                                                                    : "send an API key as 'Authorization: Bearer <key>'"));
             return d;
+        }
+        // Counted per key before the body is read: a key over its rate costs no upload.
+        const auto policy = auth::policy_for(ctx_.limiter.global(), k->rate_limit, k->rate_burst);
+        if (policy.per_second > 0) {
+            const auto rate = ctx_.limiter.take(k->id, policy, now_ms());
+            d.reply_headers = {{"RateLimit-Policy", auth::policy_header(policy)}, {"RateLimit", auth::limit_header(rate)}};
+            if (!rate.allowed) {
+                d.reject = error_reply(failure(errc::rate_limited, "this API key is over its rate limit (" +
+                                                                       std::to_string(policy.per_second) + " requests per second)"),
+                                       static_cast<unsigned>(rate.retry_after));
+                d.reject->headers.insert(d.reject->headers.end(), d.reply_headers.begin(), d.reply_headers.end());
+                return d;
+            }
         }
     }
     if (rt.match->id == route_id::create_job) {
@@ -492,33 +506,14 @@ struct job_handlers : scope {
 } // namespace
 
 asio::awaitable<reply> api::on_request(request r) {
-    // Counted per key, before any work: a key over its rate is refused whatever it asks.
-    std::optional<auth::rate_decision> rate;
-    auth::rate_policy policy;
-    if (const auto key = auth::presented_key(r.header("authorization"), r.header("x-api-key"))) {
-        if (auto k = ctx_.keys.find(*key)) {
-            policy = auth::policy_for(ctx_.limiter.global(), k->rate_limit, k->rate_burst);
-            if (policy.per_second > 0) rate = ctx_.limiter.take(k->id, policy, now_ms());
-        }
-    }
-    auto with_rate = [&](reply rep) {
-        if (!rate) return rep;
-        rep.headers.emplace_back("RateLimit-Policy", auth::policy_header(policy));
-        rep.headers.emplace_back("RateLimit", auth::limit_header(*rate));
-        return rep;
-    };
-    if (rate && !rate->allowed)
-        co_return with_rate(error_reply(failure(errc::rate_limited, "this API key is over its rate limit (" +
-                                                                        std::to_string(policy.per_second) + " requests per second)"),
-                                        static_cast<unsigned>(rate->retry_after)));
     // A write that found the volume full (RocksDB's own check, past refuse_write) is a 507 like
     // the refusal before it, whichever route made it.
     try {
-        co_return with_rate(co_await dispatch(std::move(r)));
+        co_return co_await dispatch(std::move(r));
     } catch (const store::storage_full& e) {
         log::warn(std::string("request refused: ") + e.what());
     }
-    co_return with_rate(storage_full("the data volume is full; retry later"));
+    co_return storage_full("the data volume is full; retry later");
 }
 
 asio::awaitable<reply> api::dispatch(request r) {

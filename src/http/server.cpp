@@ -260,6 +260,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
                 log::error(std::string("handler: ") + e.what());
                 rep = error_reply(failure(errc::internal, "internal error"));
             }
+            for (auto& h : d.reply_headers) rep.headers.push_back(std::move(h));
             if (!co_await write_reply(stream, std::move(rep), version, keep_alive)) break;
             if (!idle_again(entry)) break;
         }

@@ -159,6 +159,12 @@ TEST_CASE("a key's own rate limit overrides the global one, set at creation or l
     CHECK(second.status == 200);
     CHECK(second.header("ratelimit-policy") == "\"per-key\";q=2;w=2");
     CHECK(c.request("GET", "/v1/jobs", srv.auth(slow)).status == 429);
+    // Refused from the headers: a 10 MiB upload announced is answered before a byte of it is sent.
+    auto upload = srv.client(5s).raw("POST /v1/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + slow +
+                                     "\r\nContent-Type: application/pdf\r\nContent-Length: 10485760\r\n\r\n");
+    CHECK(upload.status == 429);
+    CHECK(upload.header("retry-after"));
+    CHECK(upload.header("ratelimit")->rfind("\"per-key\";r=0;", 0) == 0);
     // The default key keeps the global policy.
     auto other = c.request("GET", "/v1/jobs", srv.auth());
     CHECK(other.status == 200);

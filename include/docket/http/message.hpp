@@ -43,6 +43,7 @@ std::string reply_head(const reply& r, unsigned version, bool keep_alive);
 struct header_decision {
     std::optional<reply> reject;       //!< answer now without reading the body
     std::uint64_t body_limit = 1 << 20; //!< otherwise read at most this many body bytes (else 413)
+    header_list reply_headers;          //!< added to the reply on_request makes (RateLimit, say)
 };
 
 } // namespace docket::http
