@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <linux/landlock.h>
@@ -31,6 +32,7 @@ json::object confinement::to_json() const {
     return {{"no_new_privs", no_new_privs},
             {"seccomp", seccomp},
             {"network_namespace", network_namespace},
+            {"empty_cwd", empty_cwd},
             {"landlock", landlock},
             {"detail", detail}};
 }
@@ -40,6 +42,7 @@ confinement confinement::from_json(const json::object& o) {
     if (const auto* v = o.if_contains("no_new_privs"); v && v->is_bool()) c.no_new_privs = v->get_bool();
     if (const auto* v = o.if_contains("seccomp"); v && v->is_bool()) c.seccomp = v->get_bool();
     if (const auto* v = o.if_contains("network_namespace"); v && v->is_bool()) c.network_namespace = v->get_bool();
+    if (const auto* v = o.if_contains("empty_cwd"); v && v->is_bool()) c.empty_cwd = v->get_bool();
     if (const auto* v = o.if_contains("landlock"); v && v->is_int64()) c.landlock = static_cast<int>(v->get_int64());
     if (const auto* v = o.if_contains("detail"); v && v->is_string()) c.detail = std::string(v->get_string());
     return c;
@@ -106,6 +109,20 @@ int apply_landlock(const std::vector<std::string>& readable, confinement& c) {
 // so can a user with unprivileged user namespaces (then a user namespace comes first, mapping
 // the same ids, so files are read as before). Without it the seccomp filter alone keeps the
 // network out.
+// The working directory becomes a directory made for the purpose and removed at once: relative
+// paths find nothing there, and nothing can be created in it.
+bool empty_working_dir(confinement& c) {
+    char dir[] = "/tmp/docket-worker-XXXXXX";
+    if (!::mkdtemp(dir)) {
+        add_detail(c, std::string("empty working directory: ") + std::strerror(errno));
+        return false;
+    }
+    const bool moved = ::chdir(dir) == 0;
+    ::rmdir(dir);
+    if (!moved) add_detail(c, std::string("empty working directory: ") + std::strerror(errno));
+    return moved;
+}
+
 bool leave_network(confinement& c) {
     if (::unshare(CLONE_NEWNET) == 0) return true;
     const int first = errno;
@@ -207,6 +224,7 @@ confinement confine_self(const std::vector<std::string>& readable) {
     if (!c.no_new_privs) add_detail(c, std::string("no_new_privs: ") + std::strerror(errno));
     // Before Landlock and seccomp, which both forbid what making a namespace needs.
     c.network_namespace = leave_network(c);
+    c.empty_cwd = empty_working_dir(c);
     c.landlock = apply_landlock(readable, c);
     c.seccomp = c.no_new_privs && apply_seccomp(c);
     return c;
@@ -241,6 +259,12 @@ json::object probe_confinement(const json::object& request) {
         const int err = errno;
         if (fd >= 0) ::close(fd);
         out["write"] = outcome_of(fd >= 0, err);
+    }
+    if (request.contains("cwd_write")) {
+        const int fd = ::open("made-in-cwd", O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+        const int err = errno;
+        if (fd >= 0) ::close(fd);
+        out["cwd_write"] = outcome_of(fd >= 0, err);
     }
     if (request.contains("netns")) {
         char link[128] = {};

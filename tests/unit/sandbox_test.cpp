@@ -54,6 +54,7 @@ TEST_CASE("a worker process is confined: it cannot read the data dir, connect, w
                               {"write_dir", scratch.path().string()},
                               {"fork", true},
                               {"netns", true},
+                              {"cwd_write", true},
                               {"exec", "/bin/true"}};
     auto r = child.call(probe, "", sandbox::steady::now() + std::chrono::seconds(30));
     REQUIRE(r);
@@ -78,6 +79,8 @@ TEST_CASE("a worker process is confined: it cannot read the data dir, connect, w
     } else {
         WARN("no Landlock in this kernel: file access is not confined (" << c.detail << ")");
     }
+    CHECK(c.empty_cwd);
+    CHECK(std::string(h.at("cwd_write").as_string()).rfind("refused", 0) == 0);
     // Root (as CI runs) can always give the worker a network namespace of its own.
     char mine[128] = {};
     REQUIRE(::readlink("/proc/self/ns/net", mine, sizeof mine - 1) > 0);

@@ -14,6 +14,7 @@ struct confinement {
     bool no_new_privs = false; //!< PR_SET_NO_NEW_PRIVS: no setuid or file-capability gain
     bool seccomp = false;      //!< the syscall filter is loaded
     bool network_namespace = false; //!< in a network namespace of its own: no interface but a down loopback
+    bool empty_cwd = false;    //!< its working directory is one that was made and removed: empty for good
     int landlock = 0;          //!< the Landlock ABI in force; 0 when the kernel has none
     std::string detail;        //!< what could not be applied, and why
     boost::json::object to_json() const;
