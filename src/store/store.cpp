@@ -441,7 +441,9 @@ struct store::impl {
     rocksdb::ColumnFamilyHandle* h(cf c) const { return cfs[c]; }
 
     // The tenants' stored bytes into memory; counted from the jobs (once, and slowly: every job
-    // record is read) when the store is from before the totals were kept.
+    // record is read) when the store is from before the totals were kept. A result stored before
+    // jobs recorded its size is not counted: its removal could not subtract it, and it leaves
+    // with retention anyway.
     void load_usage() {
         if (!get(usage_cf, k_usage_counted)) {
             std::unordered_map<std::string, std::int64_t> totals;
@@ -450,8 +452,7 @@ struct store::impl {
                 auto j = decode_job(std::string_view(it->value().data(), it->value().size()));
                 if (!j) continue;
                 std::int64_t bytes = is_finished(j->status) ? 0 : static_cast<std::int64_t>(j->document.size);
-                if (j->result_size) bytes += static_cast<std::int64_t>(*j->result_size);
-                else if (auto r = get(results, j->id)) bytes += static_cast<std::int64_t>(r->size());
+                bytes += static_cast<std::int64_t>(j->result_size.value_or(0));
                 totals[j->tenant] += bytes;
             }
             check(it->status(), "count usage");

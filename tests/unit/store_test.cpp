@@ -585,3 +585,32 @@ TEST_CASE("each tenant's stored bytes follow its documents and results, atomical
     CHECK(s->stored_bytes("t") == 0);
     CHECK(s->stored_bytes("u") == 5);
 }
+
+TEST_CASE("a store from before the usage totals is counted once when it is opened", "[store][quota]") {
+    test::temp_dir dir;
+    const auto c = cfg_for(dir);
+    {
+        auto s = store::store::open(c);
+        add(*s, new_job("a", 1, job_priority::normal, "t"));
+        add(*s, new_job("b", 2, job_priority::normal, "t"));
+        add(*s, new_job("c", 3, job_priority::normal, "u"));
+    }
+    {
+        // Take the totals away, as a store written by an older docket lacks them.
+        std::vector<std::string> names;
+        REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), c.data_dir.string(), &names).ok());
+        std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+        for (const auto& n : names) descriptors.emplace_back(n, test::raw_cf_options(n));
+        std::vector<rocksdb::ColumnFamilyHandle*> handles;
+        rocksdb::DB* raw = nullptr;
+        REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions(), c.data_dir.string(), descriptors, &handles, &raw).ok());
+        std::unique_ptr<rocksdb::DB> db(raw);
+        const auto usage = std::find(names.begin(), names.end(), "usage") - names.begin();
+        REQUIRE(static_cast<std::size_t>(usage) < names.size());
+        REQUIRE(db->DropColumnFamily(handles[static_cast<std::size_t>(usage)]).ok());
+        for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    }
+    auto s = store::store::open(c);
+    CHECK(s->stored_bytes("t") == 10);
+    CHECK(s->stored_bytes("u") == 5);
+}
