@@ -18,10 +18,6 @@ using namespace docket;
 using namespace docket::test;
 using namespace std::chrono_literals;
 
-namespace {
-std::string error_code(const http_response& r) { return json_str(parse_json(r.body).at("error"), "code"); }
-} // namespace
-
 TEST_CASE("a PDF sent as multipart and as base64 JSON is extracted, readable as JSON and CSV", "[e2e][api]") {
     docket_server srv;
     srv.start();

@@ -59,8 +59,6 @@ std::pair<std::vector<std::string>, http_response> submit_until_refused(http_cli
     return {accepted, {}};
 }
 
-std::string error_code(const http_response& r) { return json_str(parse_json(r.body).at("error"), "code"); }
-
 } // namespace
 
 TEST_CASE("a full data volume answers 507 and loses nothing; writes resume when space returns, a restart waits for it", "[e2e][storage]") {

@@ -13,10 +13,6 @@ using namespace docket;
 using namespace docket::test;
 using namespace std::chrono_literals;
 
-namespace {
-std::string error_code(const http_response& r) { return json_str(parse_json(r.body).at("error"), "code"); }
-} // namespace
-
 TEST_CASE("a second tenant's job waits a few jobs behind a 300-job backlog, not all of it", "[e2e][tenancy]") {
     docket_server srv({"--workers", "1"});
     const auto small_key = srv.create_key("small");

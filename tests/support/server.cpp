@@ -94,6 +94,8 @@ boost::json::value parse_json(const std::string& body) {
     return v;
 }
 
+std::string error_code(const http_response& r) { return json_str(parse_json(r.body).at("error"), "code"); }
+
 boost::json::value wait_for_status(http_client& c, const std::vector<std::pair<std::string, std::string>>& auth,
                                    const std::string& id, const std::set<std::string>& statuses,
                                    std::chrono::milliseconds timeout) {

@@ -56,6 +56,9 @@ std::string json_str(const boost::json::value& v, const char* key);
 //! Parses a JSON body; fails the test if it is not JSON.
 boost::json::value parse_json(const std::string& body);
 
+//! The machine-readable code of an error reply ({"error":{"code":…}}).
+std::string error_code(const http_response& r);
+
 //! Polls GET /v1/jobs/{id} until the status is one of `statuses`; returns the last job JSON.
 boost::json::value wait_for_status(http_client& c, const std::vector<std::pair<std::string, std::string>>& auth,
                                    const std::string& id, const std::set<std::string>& statuses,
