@@ -37,15 +37,6 @@ struct received {
     std::uint64_t requests = 0, bad_signatures = 0;
 };
 
-std::string job_in(std::string_view body) {
-    boost::system::error_code ec;
-    auto v = boost::json::parse(body, ec);
-    if (ec || !v.is_object()) return {};
-    const auto* data = v.as_object().if_contains("data");
-    const auto* id = data && data->is_object() ? data->as_object().if_contains("id") : nullptr;
-    return id && id->is_string() ? std::string(id->get_string()) : std::string();
-}
-
 } // namespace
 
 report crash_scenario(const bench_options& o) {
@@ -62,7 +53,7 @@ report crash_scenario(const bench_options& o) {
                 ++got.bad_signatures;
                 return sink_reply{400, {}};
             }
-            got.ids_of_job[job_in(r.body)].insert(std::string(id));
+            got.ids_of_job[event_job_id(r.body)].insert(std::string(id));
             return sink_reply{204, {}};
         },
         2);

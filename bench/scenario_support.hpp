@@ -46,6 +46,9 @@ double fill_queue(const std::filesystem::path& data_dir, std::uint64_t n, const 
 //! A new API key for `tenant` in a stopped docket's store; returns the key.
 std::string add_key(const std::filesystem::path& data_dir, const std::string& tenant);
 
+//! The job a webhook event is about (its data.id); empty when the body is not such an event.
+std::string event_job_id(std::string_view body);
+
 //! a / b, 0 when b is 0.
 double ratio(double a, double b);
 

@@ -51,6 +51,15 @@ bool accepted(std::uint64_t, int status, std::string_view, steady::time_point) {
 
 double ratio(double a, double b) { return b > 0 ? a / b : 0; }
 
+std::string event_job_id(std::string_view body) {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(body, ec);
+    if (ec || !v.is_object()) return {};
+    const auto* data = v.as_object().if_contains("data");
+    const auto* id = data && data->is_object() ? data->as_object().if_contains("id") : nullptr;
+    return id && id->is_string() ? std::string(id->get_string()) : std::string();
+}
+
 double fill_queue(const std::filesystem::path& data_dir, std::uint64_t n, const std::string& doc, const std::string& tenant) {
     const auto t0 = steady::now();
     store::config cfg;
@@ -180,16 +189,12 @@ report e2e_scenario(const bench_options& o) {
                 ++t.duplicates;
                 return sink_reply{204, {}};
             }
-            boost::system::error_code ec;
-            auto v = boost::json::parse(r.body, ec);
-            const auto* data = ec ? nullptr : v.as_object().if_contains("data");
-            const auto* jid = data && data->is_object() ? data->as_object().if_contains("id") : nullptr;
-            if (!jid || !jid->is_string()) {
+            const std::string job = event_job_id(r.body);
+            if (job.empty()) {
                 ++t.unknown;
                 return sink_reply{204, {}};
             }
             ++t.received;
-            const std::string job(jid->get_string());
             if (auto it = t.intended.find(job); it != t.intended.end()) {
                 t.complete(it->second, arrived);
                 t.intended.erase(it);
